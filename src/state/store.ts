@@ -1,0 +1,203 @@
+// Reading and writing stateDir/state.json. Writes are atomic (temp file in the same directory, fsync, rename) so
+// a crash or Ctrl-C mid-write leaves either the old file or the new one, never a truncated one. A file we cannot
+// understand is never silently overwritten: loading it throws, and the way out (--reset) is in the message.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EXIT, WizardError } from '../errors.js';
+import { STEP_IDS, type StepId, type StepStatus } from '../steps/types.js';
+import { STATE_FILE, STATE_TOOL, STATE_VERSION, type StepRecord, type WizardState } from './types.js';
+
+const STATUSES: readonly StepStatus[] = ['pending', 'running', 'done', 'skipped', 'failed'];
+const RESET_HINT = 'run again with --reset to start over (certificates in the state directory are kept)';
+const TEMP_PREFIX = `.${STATE_FILE}.`;
+
+/**
+ * The state file exists but cannot be used. Exit 2: nothing has run yet and the person has to choose (--reset, or
+ * fix/restore the file) — it is bad input, not a failed step.
+ */
+export class StateFileError extends WizardError {
+  constructor(
+    readonly path: string,
+    problem: string,
+  ) {
+    super(`state file ${path} ${problem}; it was left untouched`, EXIT.usage, RESET_HINT);
+    this.name = 'StateFileError';
+  }
+}
+
+/** Refusing to write key material: the state file is not a secret store. */
+export class SecretInStateError extends WizardError {
+  constructor(
+    readonly path: string,
+    readonly field: string,
+  ) {
+    super(
+      `internal: refusing to save ${path}: ${field} contains a PRIVATE KEY (key material belongs in the certificate files, not the state file)`,
+      EXIT.failed,
+    );
+    this.name = 'SecretInStateError';
+  }
+}
+
+export function statePath(stateDir: string): string {
+  return join(stateDir, STATE_FILE);
+}
+
+/** A fresh state for these answers, no step recorded. */
+export function newState(answers: WizardState['answers']): WizardState {
+  return {
+    version: STATE_VERSION,
+    tool: STATE_TOOL,
+    answers,
+    steps: {},
+    updatedAt: new Date().toISOString(),
+  };
+}
+
+/** The state, or undefined when there is none. Throws StateFileError for a corrupt, foreign or newer file. */
+export async function loadState(stateDir: string): Promise<WizardState | undefined> {
+  const path = statePath(stateDir);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new StateFileError(path, `cannot be read (${(err as Error).message})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new StateFileError(path, `is not valid JSON (${(err as Error).message})`);
+  }
+  return checkShape(path, raw);
+}
+
+function checkShape(path: string, raw: unknown): WizardState {
+  const bad = (what: string): never => {
+    throw new StateFileError(path, `is not an istio-ingress-wizard state file (${what})`);
+  };
+  if (!isObject(raw)) return bad('expected a JSON object');
+  if (raw.tool !== STATE_TOOL) return bad(`"tool" is ${JSON.stringify(raw.tool)}, expected "${STATE_TOOL}"`);
+  if (typeof raw.version !== 'number' || !Number.isInteger(raw.version)) return bad('"version" is missing');
+  if (raw.version > STATE_VERSION) {
+    throw new StateFileError(
+      path,
+      `was written by a newer istio-ingress-wizard (state version ${raw.version}; this version reads version ${STATE_VERSION})`,
+    );
+  }
+  if (raw.version !== STATE_VERSION) return bad(`unsupported state version ${raw.version}`);
+  if (!isObject(raw.answers)) return bad('"answers" must be an object');
+  if (typeof raw.updatedAt !== 'string') return bad('"updatedAt" must be a string');
+  if (!isObject(raw.steps)) return bad('"steps" must be an object');
+  for (const [id, rec] of Object.entries(raw.steps)) {
+    if (!(STEP_IDS as readonly string[]).includes(id)) return bad(`unknown step "${id}"`);
+    if (!isObject(rec)) return bad(`steps.${id} must be an object`);
+    if (!STATUSES.includes(rec.status as StepStatus))
+      return bad(`steps.${id}.status ${JSON.stringify(rec.status)}`);
+    if (typeof rec.inputsHash !== 'string') return bad(`steps.${id}.inputsHash must be a string`);
+    if (rec.outputs !== undefined && !isObject(rec.outputs))
+      return bad(`steps.${id}.outputs must be an object`);
+    if (rec.finishedAt !== undefined && typeof rec.finishedAt !== 'string')
+      return bad(`steps.${id}.finishedAt`);
+    if (rec.error !== undefined && typeof rec.error !== 'string') return bad(`steps.${id}.error`);
+  }
+  return raw as unknown as WizardState;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** JSON path of the first string holding a private key, or undefined. */
+export function findPrivateKey(value: unknown, at = '$'): string | undefined {
+  if (typeof value === 'string') return value.includes('PRIVATE KEY') ? at : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = findPrivateKey(value[i], `${at}[${i}]`);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+  if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('PRIVATE KEY')) return `${at}.${k}`;
+      const hit = findPrivateKey(v, `${at}.${k}`);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Atomically replaces stateDir/state.json (created 0600, in a 0700 directory if we create it). Sets updatedAt.
+ * Throws SecretInStateError, before touching the disk, if anything in the state holds a private key.
+ */
+export async function saveState(stateDir: string, state: WizardState): Promise<void> {
+  const path = statePath(stateDir);
+  const toWrite: WizardState = { ...state, updatedAt: new Date().toISOString() };
+  const text = `${JSON.stringify(toWrite, null, 2)}\n`;
+  const leak = findPrivateKey(toWrite);
+  if (leak || text.includes('PRIVATE KEY')) throw new SecretInStateError(path, leak ?? '$');
+
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const temp = join(stateDir, `${TEMP_PREFIX}${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let renamed = false;
+  try {
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+    renamed = true;
+    await syncDir(stateDir);
+  } finally {
+    if (!renamed) await rm(temp, { force: true });
+  }
+  state.updatedAt = toWrite.updatedAt;
+}
+
+/** fsync the directory so the rename itself survives a power cut; not every platform allows it, so best effort. */
+async function syncDir(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Windows and some file systems refuse fsync on a directory; the rename is still atomic there.
+  }
+}
+
+/** Removes state.json (and temp files a crash left behind); certificates and everything else stay. */
+export async function resetState(stateDir: string): Promise<void> {
+  await rm(statePath(stateDir), { force: true });
+  let names: string[] = [];
+  try {
+    names = await readdir(stateDir);
+  } catch {
+    return;
+  }
+  await Promise.all(
+    names.filter((n) => n.startsWith(TEMP_PREFIX)).map((n) => rm(join(stateDir, n), { force: true })),
+  );
+}
+
+/** First step (in run order) that is not done or skipped, or undefined when all are finished. */
+export function firstUnfinished(state: WizardState, order: readonly StepId[] = STEP_IDS): StepId | undefined {
+  return order.find((id) => {
+    const s = state.steps[id]?.status;
+    return s !== 'done' && s !== 'skipped';
+  });
+}
+
+/** Returns the state with one step's record replaced (the runner saves it right after). */
+export function withStep(state: WizardState, id: StepId, record: StepRecord): WizardState {
+  return { ...state, steps: { ...state.steps, [id]: record } };
+}
