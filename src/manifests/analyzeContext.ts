@@ -1,0 +1,55 @@
+// Shared shapes for the analyzer's checks: the indexed object set and the finding type.
+import type { K8sObject } from './types.js';
+
+export type FindingLevel = 'error' | 'warning';
+
+export interface Finding {
+  level: FindingLevel;
+  /** Stable identifier, e.g. `vs-gateway-not-found`; the Istio analyzer code it mirrors is noted in analyze.ts. */
+  code: string;
+  /** `Kind/namespace/name` of the object the finding is about. */
+  object: string;
+  message: string;
+}
+
+export interface AnalyzeOptions {
+  /** Namespace of the ingress gateway's pods: where credentialName and file-mount Secrets must live. */
+  gatewayWorkloadNamespace: string;
+  /** Namespace assumed for objects without metadata.namespace (kubectl's current namespace). Default `default`. */
+  defaultNamespace?: string;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: manifests are open-ended JSON; checks read them defensively
+export type Json = any;
+
+export class ObjectSet {
+  constructor(
+    readonly objects: readonly K8sObject[],
+    readonly opts: AnalyzeOptions,
+  ) {}
+
+  ns(obj: K8sObject): string {
+    return obj.metadata.namespace ?? this.opts.defaultNamespace ?? 'default';
+  }
+
+  ref(obj: K8sObject): string {
+    return `${obj.kind}/${this.ns(obj)}/${obj.metadata.name}`;
+  }
+
+  /** Istio kinds match on any networking.istio.io version; core kinds on their exact apiVersion. */
+  ofKind(kind: string): K8sObject[] {
+    return this.objects.filter((o) => o.kind === kind);
+  }
+
+  find(kind: string, namespace: string, name: string): K8sObject | undefined {
+    return this.ofKind(kind).find((o) => this.ns(o) === namespace && o.metadata.name === name);
+  }
+}
+
+export function asArray(v: Json): Json[] {
+  return Array.isArray(v) ? v : [];
+}
+
+export function finding(level: FindingLevel, code: string, object: string, message: string): Finding {
+  return { level, code, object, message };
+}

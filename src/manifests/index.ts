@@ -1,0 +1,45 @@
+// Every manifest the wizard emits, in apply order, and the slice each cluster-writing step applies.
+import type { IstioApiVersion, WizardConfig } from '../config/types.js';
+import { buildDeployments } from './deployments.js';
+import { buildDestinationRule } from './destinationRule.js';
+import { buildGateway } from './gateway.js';
+import { buildTlsSecrets } from './secrets.js';
+import { buildService } from './service.js';
+import type { CertBundle, K8sObject } from './types.js';
+import { buildVirtualServices } from './virtualServices.js';
+
+export interface BuildOptions {
+  apiVersion: IstioApiVersion;
+  /** Needed only when some host is HTTPS; without it no Secrets are emitted. */
+  certs?: CertBundle;
+}
+
+/** Per step: what deploy-versions, define-subsets, add-hosts, load-certs and apply-gateway each apply. */
+export const manifestsFor = {
+  /** Deployments (one per version) and the Service in front of them. */
+  deployVersions: (config: WizardConfig): K8sObject[] => [...buildDeployments(config), buildService(config)],
+  defineSubsets: (config: WizardConfig, apiVersion: IstioApiVersion): K8sObject[] => [
+    buildDestinationRule(config, apiVersion),
+  ],
+  addHosts: (config: WizardConfig, apiVersion: IstioApiVersion): K8sObject[] =>
+    buildVirtualServices(config, apiVersion),
+  loadCerts: (config: WizardConfig, certs: CertBundle): K8sObject[] => buildTlsSecrets(config, certs),
+  applyGateway: (config: WizardConfig, apiVersion: IstioApiVersion): K8sObject[] => [
+    buildGateway(config, apiVersion),
+  ],
+};
+
+/** All objects in apply order: Deployments, Service, DestinationRule, VirtualServices, Secrets, Gateway. */
+export function buildManifests(config: WizardConfig, opts: BuildOptions): K8sObject[] {
+  return [
+    ...manifestsFor.deployVersions(config),
+    ...manifestsFor.defineSubsets(config, opts.apiVersion),
+    ...manifestsFor.addHosts(config, opts.apiVersion),
+    ...(opts.certs ? manifestsFor.loadCerts(config, opts.certs) : []),
+    ...manifestsFor.applyGateway(config, opts.apiVersion),
+  ];
+}
+
+export { type AnalyzeOptions, analyzeManifests, type Finding, formatFinding, hasErrors } from './analyze.js';
+export { REDACTED_ANNOTATION, REDACTED_PLACEHOLDER, redactSecrets } from './redact.js';
+export { toYamlStream } from './yaml.js';
