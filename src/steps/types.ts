@@ -75,7 +75,8 @@ export interface CertPaths {
 
 export interface StepOutputs {
   preflight?: PreflightOutputs;
-  'build-image'?: { image: string; tool?: string; loadedInto?: string };
+  /** prebuilt: build.enabled was false, nothing was built or shipped. */
+  'build-image'?: { image: string; tool?: string; loadedInto?: string; prebuilt?: boolean };
   'generate-certs'?: CertPaths;
   applied?: Record<string, string[]>;
   verify?: { passed: number; failed: number };
