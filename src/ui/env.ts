@@ -1,0 +1,50 @@
+// Terminal capability decisions in one place: colour (NO_COLOR / FORCE_COLOR / TERM=dumb) and whether the
+// interactive UI may be used at all. No ink/react here: the plain path must stay cheap to import.
+
+type Env = Record<string, string | undefined>;
+
+/** FORCE_COLOR=0/false means "force off", as in chalk/supports-color. */
+function forceColor(env: Env): boolean | undefined {
+  const v = env.FORCE_COLOR;
+  if (v === undefined) return undefined;
+  return !(v === '0' || v.toLowerCase() === 'false');
+}
+
+/**
+ * Colour for a stream: NO_COLOR (any non-empty value) wins, then FORCE_COLOR, then TERM=dumb (off), then isTTY.
+ * `ttyDefault: false` is for the plain renderer, which colours only when FORCE_COLOR asks for it.
+ */
+export function useColor(
+  stream: { isTTY?: boolean },
+  env: Env = process.env,
+  opts: { ttyDefault?: boolean } = {},
+): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  const forced = forceColor(env);
+  if (forced !== undefined) return forced;
+  if (env.TERM === 'dumb') return false;
+  return (opts.ttyDefault ?? true) && stream.isTTY === true;
+}
+
+/** CI systems set CI (GitHub, GitLab, Buildkite, …); CI=false or 0 is an explicit "not CI". */
+export function isCi(env: Env = process.env): boolean {
+  const v = env.CI;
+  return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
+}
+
+/**
+ * The interactive (Ink + prompts) UI needs a TTY on both ends: keys in on stdin, frames out on stderr. With CI
+ * set or TERM=dumb we use plain lines even on a TTY (no cursor movement in logs, no redraws on dumb terminals).
+ */
+export function canUseInteractiveUi(
+  streams: { stdin: { isTTY?: boolean }; stderr: { isTTY?: boolean } } = process,
+  env: Env = process.env,
+): boolean {
+  if (isCi(env) || env.TERM === 'dumb') return false;
+  return streams.stdin.isTTY === true && streams.stderr.isTTY === true;
+}
+
+/** Whether we may ask a question at all (prompts render on stderr but read stdin). */
+export function canPrompt(stdin: { isTTY?: boolean } = process.stdin, env: Env = process.env): boolean {
+  return stdin.isTTY === true && !isCi(env);
+}

@@ -1,0 +1,44 @@
+// Text helpers shared by the plain renderer and the Ink components (no ink/react here).
+import type { ProgressInfo, StepStatus } from '../steps/types.js';
+
+/** 0.4s, 12.3s, 1m 05s, 1h 02m — short enough for a status column. */
+export function formatDuration(ms: number): string {
+  const safe = Math.max(0, ms);
+  if (safe < 60_000) return `${(Math.floor(safe / 100) / 10).toFixed(1)}s`;
+  const totalSeconds = Math.floor(safe / 1000);
+  if (totalSeconds < 3600) {
+    return `${Math.floor(totalSeconds / 60)}m ${String(totalSeconds % 60).padStart(2, '0')}s`;
+  }
+  const totalMinutes = Math.floor(totalSeconds / 60);
+  return `${Math.floor(totalMinutes / 60)}h ${String(totalMinutes % 60).padStart(2, '0')}m`;
+}
+
+/** Whole seconds, for wait progress: "12s", "2m 00s". */
+export function formatSeconds(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+}
+
+/** "waiting for rollout: 12s / 2m 00s, 1m 48s left" (or without the timeout part). */
+export function describeProgress(p: ProgressInfo): string {
+  if (p.timeoutMs === undefined) return `${p.label}: ${formatSeconds(p.elapsedMs)}`;
+  const left = Math.max(0, p.timeoutMs - p.elapsedMs);
+  return `${p.label}: ${formatSeconds(p.elapsedMs)} / ${formatSeconds(p.timeoutMs)}, ${formatSeconds(left)} left`;
+}
+
+/** Status words: the UI never relies on a symbol or a colour alone. */
+export const STATUS_WORD: Record<StepStatus, string> = {
+  pending: 'pending',
+  running: 'running',
+  done: 'done',
+  skipped: 'skipped',
+  failed: 'failed',
+};
+
+/** Cut to width columns with an ellipsis (code units; our text is ASCII apart from the ellipsis). */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (text.length <= width) return text;
+  if (width === 1) return '…';
+  return `${text.slice(0, width - 1)}…`;
+}
