@@ -14,7 +14,7 @@ function forceColor(env: Env): boolean | undefined {
  * Colour for a stream: NO_COLOR (any non-empty value) wins, then FORCE_COLOR, then TERM=dumb (off), then isTTY.
  * `ttyDefault: false` is for the plain renderer, which colours only when FORCE_COLOR asks for it.
  */
-export function useColor(
+export function colorFor(
   stream: { isTTY?: boolean },
   env: Env = process.env,
   opts: { ttyDefault?: boolean } = {},

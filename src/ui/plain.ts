@@ -2,7 +2,7 @@
 // when FORCE_COLOR asks for it, and wait progress throttled so a 5-minute rollout wait is a few lines, not 300.
 import { stripVTControlCharacters } from 'node:util';
 import type { StepEvent, StepId, StepPlan, StepStatus } from '../steps/types.js';
-import { useColor } from './env.js';
+import { colorFor } from './env.js';
 import { describeProgress, formatDuration } from './format.js';
 
 export interface PlainRendererOptions {
@@ -26,7 +26,7 @@ export function createPlainRenderer(
 ): (ev: StepEvent) => void {
   const interval = opts.progressIntervalMs ?? 5000;
   const now = opts.now ?? Date.now;
-  const color = useColor(stream, opts.env ?? process.env, { ttyDefault: false });
+  const color = colorFor(stream, opts.env ?? process.env, { ttyDefault: false });
   const paint = (status: StepStatus, word: string) => {
     const code = COLORS[status];
     return color && code ? `\u001b[${code}m${word}\u001b[39m` : word;
