@@ -1,0 +1,136 @@
+// Minting with `selfsigned` (v5: async, WebCrypto via @peculiar/x509, signs with a given CA and accepts a
+// pre-generated key pair). Keys come from node:crypto's async generateKeyPair, which runs on the libuv threadpool,
+// so RSA-2048 generation for many hosts is spread over the cores instead of one after another.
+import { generateKeyPair, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { generate } from 'selfsigned';
+import type { KeyType } from '../config/types.js';
+import { WizardError } from '../errors.js';
+import { keyTypeOf, parseKey } from './inspect.js';
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Backdate notBefore so a cluster whose clock is a little behind still accepts a certificate minted just now. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+/** The CA outlives its leaves: 10 years, or twice the leaf validity if that is longer. */
+const CA_MIN_DAYS = 3650;
+/** X.520 upper bound for a commonName; longer host names live in the SAN only. */
+const CN_MAX = 64;
+const ORG = 'istio-ingress-wizard';
+
+export interface Pem {
+  certPem: string;
+  keyPem: string;
+}
+
+export interface MintOptions {
+  keyType: KeyType;
+  validityDays: number;
+  now?: Date;
+  /** Leaves never outlive their CA: notAfter is clamped to this (the CA's notAfter). */
+  notAfterCap?: Date;
+}
+
+type Extensions = NonNullable<NonNullable<Parameters<typeof generate>[1]>['extensions']>;
+
+async function newKeyPair(keyType: KeyType): Promise<{ privateKey: string; publicKey: string }> {
+  const pair =
+    keyType === 'rsa-2048'
+      ? await generateKeyPairAsync('rsa', { modulusLength: 2048 })
+      : await generateKeyPairAsync('ec', { namedCurve: 'P-256' });
+  return {
+    privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }) as string,
+  };
+}
+
+function dates(opts: MintOptions, days: number): { notBeforeDate: Date; notAfterDate: Date } {
+  const now = (opts.now ?? new Date()).getTime();
+  let notAfter = now + days * DAY_MS;
+  if (opts.notAfterCap) notAfter = Math.min(notAfter, opts.notAfterCap.getTime());
+  return { notBeforeDate: new Date(now - CLOCK_SKEW_MS), notAfterDate: new Date(notAfter) };
+}
+
+/** Leaf key usage: RSA key exchange needs keyEncipherment; for ECDSA it is meaningless and left out. */
+function leafKeyUsage(keyType: KeyType): Extensions[number] {
+  return {
+    name: 'keyUsage',
+    digitalSignature: true,
+    keyEncipherment: keyType === 'rsa-2048',
+    critical: true,
+  };
+}
+
+async function sign(commonName: string, extensions: Extensions, opts: MintOptions, days: number, ca?: Pem) {
+  // selfsigned signs with the algorithm family of the new key, so the CA key must be of the same type.
+  if (ca && keyTypeOf(parseKey(ca.keyPem)) !== opts.keyType) {
+    throw new WizardError(`the CA key is not ${opts.keyType}; it cannot sign a ${opts.keyType} certificate`);
+  }
+  const pems = await generate(
+    [
+      { name: 'commonName', value: commonName },
+      { name: 'organizationName', value: ORG },
+    ],
+    {
+      keyType: opts.keyType === 'rsa-2048' ? 'rsa' : 'ec',
+      algorithm: 'sha256', // selfsigned's default is SHA-1
+      keyPair: await newKeyPair(opts.keyType),
+      extensions,
+      ...dates(opts, days),
+      ...(ca ? { ca: { cert: ca.certPem, key: ca.keyPem } } : {}),
+    },
+  );
+  return { certPem: pems.cert, keyPem: pems.private };
+}
+
+function shortCn(cn: string, fallback: string): string {
+  return cn.length <= CN_MAX ? cn : fallback;
+}
+
+/**
+ * A self-signed CA. Its name carries a random suffix so a re-minted CA never shares a name with the one it
+ * replaces (chain building matches issuers by name; these certificates carry no key identifiers).
+ */
+export async function mintCa(opts: MintOptions): Promise<Pem> {
+  return sign(
+    `${ORG} CA ${randomBytes(4).toString('hex')}`,
+    [
+      { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    ],
+    { ...opts, notAfterCap: undefined },
+    Math.max(CA_MIN_DAYS, opts.validityDays * 2),
+  );
+}
+
+/** A server certificate for `host` (SAN = host, EKU serverAuth), signed by `ca`. */
+export async function mintLeaf(ca: Pem, host: string, opts: MintOptions): Promise<Pem> {
+  return sign(
+    shortCn(host, 'istio-ingress-wizard server'),
+    [
+      { name: 'basicConstraints', cA: false, critical: true },
+      leafKeyUsage(opts.keyType),
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: [{ type: 2, value: host }] },
+    ],
+    opts,
+    opts.validityDays,
+    ca,
+  );
+}
+
+/** A client certificate for MUTUAL `host` (CN client.<host>, EKU clientAuth), signed by `ca`. */
+export async function mintClient(ca: Pem, host: string, opts: MintOptions): Promise<Pem> {
+  return sign(
+    shortCn(`client.${host}`, 'istio-ingress-wizard client'),
+    [
+      { name: 'basicConstraints', cA: false, critical: true },
+      leafKeyUsage(opts.keyType),
+      { name: 'extKeyUsage', clientAuth: true },
+    ],
+    opts,
+    opts.validityDays,
+    ca,
+  );
+}
