@@ -11,5 +11,12 @@ export function createOfflineCluster(): ClusterIo {
     target: () => ({ context: '', server: '', offline: true }),
     apply: async () => refuse('apply'),
     delete: async () => refuse('delete'),
+    serverVersion: async () => refuse('serverVersion'),
+    servedVersions: async () => refuse('servedVersions'),
+    get: async () => refuse('get'),
+    list: async () => refuse('list'),
+    accessReview: async () => refuse('accessReview'),
+    waitForRollout: async () => refuse('waitForRollout'),
+    labelNamespaceForInjection: async () => refuse('labelNamespaceForInjection'),
   };
 }

@@ -1,6 +1,7 @@
 // Every side effect the wizard has — on the cluster, on processes, on the network — goes through Io.
 // Dry-run is done by handing steps a different Io (kubeadm's way), not by `if (dryRun)` inside steps.
 import type { K8sObject } from '../manifests/types.js';
+import type { ProgressInfo } from '../steps/types.js';
 
 export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
 
@@ -8,6 +9,52 @@ export interface ApplyResult {
   /** `Kind/namespace/name` (or `Kind/name` for cluster-scoped objects). */
   ref: string;
   outcome: ApplyOutcome;
+  /** Side facts worth a log line, e.g. `namespace demo created` or what a server dry-run could not validate. */
+  notes?: string[];
+}
+
+/** Identifies one object: what get/delete/teardown take. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/** A list query: `labelSelector`/`fieldSelector` use the API server's syntax (`a=b,c=d`). */
+export interface ListQuery {
+  apiVersion: string;
+  kind: string;
+  /** Absent: all namespaces (or a cluster-scoped kind). */
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+/** One SelfSubjectAccessReview question. `group` '' is the core group. */
+export interface AccessQuestion {
+  verb: string;
+  group: string;
+  resource: string;
+  namespace?: string;
+}
+
+export interface AccessAnswer {
+  allowed: boolean;
+  /** The authorizer's reason or evaluation error, when it gave one. */
+  reason?: string;
+}
+
+export interface ServerVersion {
+  /** e.g. v1.34.4 */
+  gitVersion: string;
+  platform?: string;
+}
+
+export interface RolloutWaitOptions {
+  timeoutMs: number;
+  onProgress?: (p: ProgressInfo) => void;
+  signal?: AbortSignal;
 }
 
 export interface ClusterTarget {
@@ -28,8 +75,24 @@ export interface ClusterIo {
   /** Server-side apply with field manager `istio-ingress-wizard`. */
   apply(obj: K8sObject, opts?: { forceConflicts?: boolean }): Promise<ApplyResult>;
   /** Returns 'absent' when the object does not exist (teardown is idempotent). */
-  delete(ref: { apiVersion: string; kind: string; namespace?: string; name: string }): Promise<'deleted' | 'absent'>;
-  /** Further read methods (preflight, rollout wait) live on the live implementation: see src/io/kube. */
+  delete(ref: ObjectRef): Promise<'deleted' | 'absent'>;
+
+  // Reads (preflight, rollout, teardown). All of them refuse on the offline cluster.
+  serverVersion(): Promise<ServerVersion>;
+  /** Versions of an API group the server serves (`['v1', 'v1beta1']`), preferred first; [] when the group is absent. */
+  servedVersions(group: string): Promise<string[]>;
+  /** undefined when the object does not exist. */
+  get(ref: ObjectRef): Promise<K8sObject | undefined>;
+  list(query: ListQuery): Promise<K8sObject[]>;
+  /** SelfSubjectAccessReview: may the current user do this? */
+  accessReview(q: AccessQuestion): Promise<AccessAnswer>;
+  /**
+   * Waits until the Deployment's rollout is complete (observedGeneration ≥ generation, updated/available replicas ==
+   * replicas). On timeout throws a WizardError saying which pods are not ready and why.
+   */
+  waitForRollout(namespace: string, name: string, opts: RolloutWaitOptions): Promise<void>;
+  /** Sets `istio-injection=enabled` on a namespace (offered by the TUI when preflight warns). */
+  labelNamespaceForInjection(namespace: string): Promise<void>;
 }
 
 export interface ExecOptions {

@@ -1,0 +1,173 @@
+// Server-side apply, one object at a time, and delete. The outcome (created / configured / unchanged) comes from
+// comparing the object's resourceVersion before and after: a no-op apply does not write to etcd, so it keeps its
+// resourceVersion — which is also how a second run of the same plan proves it changes nothing.
+import { MANAGER } from '../../config/types.js';
+import { WizardError } from '../../errors.js';
+import type { K8sObject } from '../../manifests/types.js';
+import type { ApplyOutcome, ApplyResult, ObjectRef } from '../types.js';
+import { KubeApiError } from './errors.js';
+import { type Resources, refString } from './resources.js';
+import type { Transport } from './transport.js';
+
+export interface ApplyContext {
+  transport: Transport;
+  resources: Resources;
+  fieldManager: string;
+  /** `--dry-run=server`: every write carries dryRun=All; nothing persists. */
+  dryRun: boolean;
+  /** Namespace for namespaced objects that name none (the context's, like kubectl). */
+  defaultNamespace: string;
+  /** Namespaces known to exist (or created, or dry-run-created) in this session. */
+  namespaces: Map<string, 'exists' | 'dry-run-created'>;
+}
+
+export const DEFAULT_FIELD_MANAGER = MANAGER;
+
+export async function applyObject(
+  ctx: ApplyContext,
+  input: K8sObject,
+  opts: { forceConflicts?: boolean } = {},
+): Promise<ApplyResult> {
+  const info = await ctx.resources.info(input.apiVersion, input.kind);
+  const obj: K8sObject =
+    info.namespaced && !input.metadata.namespace
+      ? { ...input, metadata: { ...input.metadata, namespace: ctx.defaultNamespace } }
+      : input;
+  const ref = refString({
+    kind: obj.kind,
+    namespace: info.namespaced ? obj.metadata.namespace : undefined,
+    name: obj.metadata.name,
+  });
+  const notes: string[] = [];
+
+  if (info.namespaced) {
+    const ns = obj.metadata.namespace as string;
+    const created = await ensureNamespace(ctx, ns);
+    if (created === 'created') notes.push(`namespace ${ns} created`);
+    if (created === 'dry-run-created' || ctx.namespaces.get(ns) === 'dry-run-created') {
+      // The server cannot validate an object in a namespace that does not exist yet (it answers 404); say so
+      // instead of failing the whole dry run.
+      return {
+        ref,
+        outcome: 'created',
+        notes: [
+          `namespace ${ns} would be created; ${ref} not validated by the server (its namespace does not exist yet)`,
+        ],
+      };
+    }
+  }
+
+  const path = await ctx.resources.path({
+    ...obj,
+    name: obj.metadata.name,
+    namespace: obj.metadata.namespace,
+  });
+  const before = await ctx.transport.send({ method: 'GET', path, what: `read ${ref}`, allow: [404] });
+  const existed = before.status !== 404;
+
+  const res = await ctx.transport.send({
+    method: 'PATCH',
+    path,
+    query: {
+      fieldManager: ctx.fieldManager,
+      force: opts.forceConflicts ? 'true' : 'false',
+      dryRun: ctx.dryRun ? 'All' : undefined,
+    },
+    // JSON is YAML: the apply-patch content type accepts it as is.
+    body: obj,
+    contentType: 'application/apply-patch+yaml',
+    what: `apply ${ref}`,
+  });
+
+  let outcome: ApplyOutcome;
+  if (!existed) outcome = 'created';
+  else if (ctx.dryRun) outcome = sameObject(before.body, res.body) ? 'unchanged' : 'configured';
+  else
+    outcome =
+      before.body?.metadata?.resourceVersion === res.body?.metadata?.resourceVersion
+        ? 'unchanged'
+        : 'configured';
+  return notes.length ? { ref, outcome, notes } : { ref, outcome };
+}
+
+/**
+ * Makes sure a namespace exists before objects go into it (kubectl would fail with "namespaces not found").
+ * Created by server-side apply too, so a later plan can adopt it; it carries no managed-by label on purpose:
+ * teardown never deletes a namespace.
+ */
+async function ensureNamespace(
+  ctx: ApplyContext,
+  ns: string,
+): Promise<'exists' | 'created' | 'dry-run-created'> {
+  if (ctx.namespaces.has(ns)) return 'exists';
+  const path = `/api/v1/namespaces/${encodeURIComponent(ns)}`;
+  const got = await ctx.transport.send({ method: 'GET', path, what: `read namespace ${ns}`, allow: [404] });
+  if (got.status !== 404) {
+    ctx.namespaces.set(ns, 'exists');
+    return 'exists';
+  }
+  await ctx.transport.send({
+    method: 'PATCH',
+    path,
+    query: { fieldManager: ctx.fieldManager, dryRun: ctx.dryRun ? 'All' : undefined },
+    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+    contentType: 'application/apply-patch+yaml',
+    what: `create namespace ${ns}`,
+  });
+  const state = ctx.dryRun ? 'dry-run-created' : 'exists';
+  ctx.namespaces.set(ns, state);
+  return ctx.dryRun ? 'dry-run-created' : 'created';
+}
+
+/** Dry-run answers keep the stored resourceVersion: compare content, minus what changes on every write. */
+function sameObject(a: unknown, b: unknown): boolean {
+  return stableJson(strip(a)) === stableJson(strip(b));
+}
+
+function strip(o: unknown): unknown {
+  const c = structuredClone(o) as { metadata?: Record<string, unknown> };
+  if (c?.metadata) {
+    delete c.metadata.resourceVersion;
+    const mf = c.metadata.managedFields as { time?: string }[] | undefined;
+    for (const m of mf ?? []) delete m.time;
+  }
+  return c;
+}
+
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+export async function deleteObject(ctx: ApplyContext, ref: ObjectRef): Promise<'deleted' | 'absent'> {
+  const info = await ctx.resources.info(ref.apiVersion, ref.kind);
+  const namespace = info.namespaced ? (ref.namespace ?? ctx.defaultNamespace) : undefined;
+  const name = refString({ kind: ref.kind, namespace, name: ref.name });
+  const path = await ctx.resources.path({ ...ref, namespace });
+  const res = await ctx.transport.send({
+    method: 'DELETE',
+    path,
+    query: { dryRun: ctx.dryRun ? 'All' : undefined, propagationPolicy: 'Background' },
+    what: `delete ${name}`,
+    allow: [404],
+  });
+  return res.status === 404 ? 'absent' : 'deleted';
+}
+
+/** True when the error is the API server's 404 (callers that probe treat it as "absent"). */
+export function isNotFound(e: unknown): boolean {
+  return e instanceof KubeApiError && e.status === 404;
+}
+
+export function assertObject(obj: K8sObject): void {
+  if (!obj?.apiVersion || !obj.kind || !obj.metadata?.name) {
+    throw new WizardError(`internal: cannot apply an object without apiVersion/kind/metadata.name`);
+  }
+}

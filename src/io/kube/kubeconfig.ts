@@ -1,0 +1,155 @@
+// Finding and reading kubeconfig the way kubectl does:
+//   --kubeconfig FILE (only that file) > KUBECONFIG (`:`-separated, merged) > ~/.kube/config
+// Merging follows kubectl's rules, not client-node's: for clusters/users/contexts the FIRST file that defines a name
+// wins, and so does the first file that sets current-context (client-node's loadFromDefault throws on duplicate names
+// and lets the last file's current-context win).
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { UsageError, WizardError } from '../../errors.js';
+import type { TargetDescription } from './errors.js';
+
+export interface LoadedKubeconfig {
+  kc: KubeConfig;
+  /** The files actually read, in precedence order. */
+  files: string[];
+  context: string;
+  server: string;
+  /** The context's namespace, if it sets one. */
+  namespace?: string;
+  target: TargetDescription;
+}
+
+export interface KubeconfigOptions {
+  kubeconfig?: string;
+  context?: string;
+  /** For tests: defaults to process.env / the home directory. */
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+}
+
+/** Which files to read, and whether the user named them explicitly (a missing explicit file is a usage error). */
+export function kubeconfigFiles(opts: KubeconfigOptions): { files: string[]; source: string } {
+  const env = opts.env ?? process.env;
+  if (opts.kubeconfig) return { files: [path.resolve(opts.kubeconfig)], source: '--kubeconfig' };
+  const fromEnv = env.KUBECONFIG;
+  if (fromEnv && fromEnv.trim() !== '') {
+    const files = fromEnv
+      .split(path.delimiter)
+      .filter((f) => f !== '')
+      .map((f) => path.resolve(f));
+    return { files, source: 'KUBECONFIG' };
+  }
+  const home = opts.home ?? env.HOME ?? os.homedir();
+  return { files: [path.join(home, '.kube', 'config')], source: 'default' };
+}
+
+type Parsed = Pick<KubeConfig, 'clusters' | 'users' | 'contexts' | 'currentContext'>;
+
+export async function loadKubeconfig(opts: KubeconfigOptions): Promise<LoadedKubeconfig> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const { files, source } = kubeconfigFiles(opts);
+
+  // kubectl skips KUBECONFIG entries that do not exist, but an explicitly named file must exist.
+  const present = files.filter((f) => existsSync(f));
+  if (source === '--kubeconfig' && present.length === 0) {
+    throw new UsageError(`--kubeconfig: file ${files[0]} does not exist`);
+  }
+  if (present.length === 0) {
+    throw new WizardError(
+      source === 'KUBECONFIG'
+        ? `no kubeconfig found: none of the KUBECONFIG files exist (${files.join(', ')})`
+        : `no kubeconfig found: ${files[0]} does not exist`,
+      undefined,
+      'point --kubeconfig FILE or KUBECONFIG at your cluster config (kind/minikube/k3d write ~/.kube/config when they create a cluster)',
+    );
+  }
+
+  const merged: Parsed = { clusters: [], users: [], contexts: [], currentContext: '' };
+  for (const file of present) {
+    const one = new KubeConfig();
+    try {
+      one.loadFromString(readFileSync(file, 'utf8'));
+      // Relative certificate/key/token paths are relative to the file that names them.
+      one.makePathsAbsolute(path.dirname(file));
+    } catch (e) {
+      throw new WizardError(
+        `cannot read kubeconfig ${file}: ${(e as Error).message.split('\n')[0]}`,
+        undefined,
+        'is it a kubeconfig file (apiVersion: v1, kind: Config)?',
+      );
+    }
+    addFirstWins(merged.clusters, one.clusters ?? []);
+    addFirstWins(merged.users, one.users ?? []);
+    addFirstWins(merged.contexts, one.contexts ?? []);
+    if (!merged.currentContext && one.currentContext) merged.currentContext = one.currentContext;
+  }
+
+  const kc = new KubeConfig();
+  kc.loadFromOptions(merged);
+  const names = merged.contexts.map((c) => c.name);
+  const available = names.length ? names.join(', ') : '(none)';
+  const where = present.join(', ');
+
+  let contextName = opts.context;
+  if (contextName) {
+    if (!names.includes(contextName)) {
+      throw new UsageError(`--context: no context "${contextName}" in ${where}; available: ${available}`);
+    }
+  } else {
+    contextName = merged.currentContext;
+    if (!contextName) {
+      throw new WizardError(
+        `no current-context set in ${where}`,
+        undefined,
+        `pass --context NAME (available: ${available}) or run \`kubectl config use-context NAME\``,
+      );
+    }
+    if (!names.includes(contextName)) {
+      throw new WizardError(
+        `current-context "${contextName}" is not defined in ${where}; available: ${available}`,
+        undefined,
+        'pass --context NAME or fix current-context',
+      );
+    }
+  }
+  kc.setCurrentContext(contextName);
+  const ctx = kc.getContextObject(contextName);
+  const cluster = ctx ? kc.getCluster(ctx.cluster) : null;
+  if (!ctx || !cluster) {
+    throw new WizardError(
+      `context "${contextName}" refers to cluster "${ctx?.cluster ?? ''}", which is not in ${where}`,
+    );
+  }
+  if (ctx.user && !kc.getUser(ctx.user)) {
+    throw new WizardError(`context "${contextName}" refers to user "${ctx.user}", which is not in ${where}`);
+  }
+  const server = cluster.server.replace(/\/+$/, '');
+  const user = kc.getCurrentUser();
+  return {
+    kc,
+    files: present,
+    context: contextName,
+    server,
+    namespace: ctx.namespace || undefined,
+    target: { context: contextName, server, ...authKind(user) },
+  };
+}
+
+function addFirstWins<T extends { name: string }>(into: T[], from: readonly T[]): void {
+  for (const item of from) if (!into.some((x) => x.name === item.name)) into.push(item);
+}
+
+function authKind(
+  user: ReturnType<KubeConfig['getCurrentUser']>,
+): Pick<TargetDescription, 'auth' | 'execCommand'> {
+  if (!user) return { auth: 'none' };
+  if (user.exec)
+    return { auth: 'exec', execCommand: String((user.exec as { command?: string }).command ?? '') };
+  if (user.authProvider) return { auth: 'auth-provider' };
+  if (user.token) return { auth: 'token' };
+  if (user.certData || user.certFile) return { auth: 'client-certificate' };
+  if (user.username) return { auth: 'basic' };
+  return { auth: 'none' };
+}

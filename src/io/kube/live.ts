@@ -1,0 +1,176 @@
+// The live cluster: ClusterIo over the API server. Built by connectCluster (connect.ts); never imported by the
+// dry-run path (client-node is loaded through it).
+import type { K8sObject } from '../../manifests/types.js';
+import type {
+  AccessAnswer,
+  AccessQuestion,
+  ApplyResult,
+  ClusterIo,
+  ClusterTarget,
+  ListQuery,
+  ObjectRef,
+  RolloutWaitOptions,
+  ServerVersion,
+} from '../types.js';
+import { type ApplyContext, applyObject, assertObject, deleteObject } from './apply.js';
+import { objectPath, Resources, refString } from './resources.js';
+import { waitForRollout } from './rollout.js';
+import type { KubeRequest, KubeResponse, Transport } from './transport.js';
+
+export interface LiveClusterOptions {
+  transport: Transport;
+  context: string;
+  server: string;
+  /** The context's namespace (before any -n override: the lead applies that to the config). */
+  namespace?: string;
+  dryRunServer: boolean;
+  fieldManager: string;
+}
+
+const LIST_PAGE = 500;
+
+export class LiveCluster implements ClusterIo {
+  private readonly transport: Transport;
+  readonly resources: Resources;
+  private readonly applyCtx: ApplyContext;
+
+  constructor(private readonly opts: LiveClusterOptions) {
+    this.transport = opts.transport;
+    this.resources = new Resources(this.transport);
+    this.applyCtx = {
+      transport: this.transport,
+      resources: this.resources,
+      fieldManager: opts.fieldManager,
+      dryRun: opts.dryRunServer,
+      defaultNamespace: opts.namespace ?? 'default',
+      namespaces: new Map(),
+    };
+  }
+
+  target(): ClusterTarget {
+    return {
+      context: this.opts.context,
+      server: this.opts.server,
+      namespace: this.opts.namespace,
+      offline: false,
+    };
+  }
+
+  /** API requests sent so far (retries included): what bench/apply.mjs reports. */
+  get requestCount(): number {
+    return this.transport.requests;
+  }
+
+  get dryRunServer(): boolean {
+    return this.opts.dryRunServer;
+  }
+
+  apply(obj: K8sObject, opts?: { forceConflicts?: boolean }): Promise<ApplyResult> {
+    assertObject(obj);
+    return applyObject(this.applyCtx, obj, opts);
+  }
+
+  delete(ref: ObjectRef): Promise<'deleted' | 'absent'> {
+    return deleteObject(this.applyCtx, ref);
+  }
+
+  async serverVersion(): Promise<ServerVersion> {
+    const res = await this.transport.send({
+      method: 'GET',
+      path: '/version',
+      what: 'read the server version',
+    });
+    return { gitVersion: String(res.body?.gitVersion ?? 'unknown'), platform: res.body?.platform };
+  }
+
+  async servedVersions(group: string): Promise<string[]> {
+    const res = await this.transport.send({
+      method: 'GET',
+      path: `/apis/${group}`,
+      what: `discover API group ${group}`,
+      allow: [404],
+    });
+    if (res.status === 404) return [];
+    const preferred: string | undefined = res.body?.preferredVersion?.version;
+    const versions: string[] = (res.body?.versions ?? []).map((v: { version: string }) => v.version);
+    return preferred ? [preferred, ...versions.filter((v) => v !== preferred)] : versions;
+  }
+
+  async get(ref: ObjectRef): Promise<K8sObject | undefined> {
+    const path = await this.resources.path(ref);
+    const res = await this.transport.send({
+      method: 'GET',
+      path,
+      what: `read ${refString(ref)}`,
+      allow: [404],
+    });
+    return res.status === 404 ? undefined : (res.body as K8sObject);
+  }
+
+  async list(q: ListQuery): Promise<K8sObject[]> {
+    const info = await this.resources.info(q.apiVersion, q.kind);
+    const path = objectPath({ apiVersion: q.apiVersion, kind: q.kind, namespace: q.namespace }, info);
+    const out: K8sObject[] = [];
+    let cont: string | undefined;
+    do {
+      const res = await this.transport.send({
+        method: 'GET',
+        path,
+        query: {
+          labelSelector: q.labelSelector,
+          fieldSelector: q.fieldSelector,
+          limit: String(LIST_PAGE),
+          continue: cont,
+        },
+        what: `list ${q.kind}${q.namespace ? ` in namespace ${q.namespace}` : ''}`,
+      });
+      // List items carry no apiVersion/kind: put them back so callers can treat items like any object.
+      for (const item of res.body?.items ?? []) out.push({ apiVersion: q.apiVersion, kind: q.kind, ...item });
+      cont = res.body?.metadata?.continue || undefined;
+    } while (cont);
+    return out;
+  }
+
+  async accessReview(q: AccessQuestion): Promise<AccessAnswer> {
+    const res = await this.transport.send({
+      method: 'POST',
+      path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+      body: {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        spec: {
+          resourceAttributes: { verb: q.verb, group: q.group, resource: q.resource, namespace: q.namespace },
+        },
+      },
+      what: `check permission ${q.verb} ${q.resource}`,
+    });
+    const st = res.body?.status ?? {};
+    const reason = st.reason || st.evaluationError || undefined;
+    return { allowed: st.allowed === true, ...(reason ? { reason } : {}) };
+  }
+
+  waitForRollout(namespace: string, name: string, opts: RolloutWaitOptions): Promise<void> {
+    return waitForRollout(this, namespace, name, opts);
+  }
+
+  async labelNamespaceForInjection(namespace: string): Promise<void> {
+    await this.transport.send({
+      method: 'PATCH',
+      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}`,
+      query: { fieldManager: this.opts.fieldManager, dryRun: this.opts.dryRunServer ? 'All' : undefined },
+      body: { metadata: { labels: { 'istio-injection': 'enabled' } } },
+      contentType: 'application/merge-patch+json',
+      what: `label namespace ${namespace} istio-injection=enabled`,
+    });
+  }
+
+  /** Raw request with the same credentials, retries and counting (test support writes status subresources). */
+  request(req: KubeRequest): Promise<KubeResponse> {
+    return this.transport.send(req);
+  }
+
+  /** Closes kept-alive connections (tests and the CLI call it at the end so the process can exit). */
+  close(): void {
+    this.transport.close();
+  }
+}

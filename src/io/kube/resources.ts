@@ -1,0 +1,111 @@
+// apiVersion + kind → REST path. Built-in kinds the wizard touches are known up front (no discovery request);
+// anything else (Istio CRDs) is looked up once per group/version through discovery and cached, which also tells us
+// when a version is not served at all.
+import { WizardError } from '../../errors.js';
+import type { ObjectRef } from '../types.js';
+import type { Transport } from './transport.js';
+
+export interface ResourceInfo {
+  plural: string;
+  namespaced: boolean;
+}
+
+const BUILTIN: Record<string, ResourceInfo> = {
+  'v1/Namespace': { plural: 'namespaces', namespaced: false },
+  'v1/Node': { plural: 'nodes', namespaced: false },
+  'v1/Service': { plural: 'services', namespaced: true },
+  'v1/Secret': { plural: 'secrets', namespaced: true },
+  'v1/ConfigMap': { plural: 'configmaps', namespaced: true },
+  'v1/Pod': { plural: 'pods', namespaced: true },
+  'v1/Event': { plural: 'events', namespaced: true },
+  'v1/ServiceAccount': { plural: 'serviceaccounts', namespaced: true },
+  'apps/v1/Deployment': { plural: 'deployments', namespaced: true },
+  'apps/v1/ReplicaSet': { plural: 'replicasets', namespaced: true },
+  'events.k8s.io/v1/Event': { plural: 'events', namespaced: true },
+  'apiextensions.k8s.io/v1/CustomResourceDefinition': {
+    plural: 'customresourcedefinitions',
+    namespaced: false,
+  },
+};
+
+interface DiscoveryList {
+  resources?: { name: string; kind: string; namespaced: boolean }[];
+}
+
+export class Resources {
+  private readonly cache = new Map<string, Promise<Map<string, ResourceInfo>>>();
+
+  constructor(private readonly transport: Transport) {}
+
+  async info(apiVersion: string, kind: string): Promise<ResourceInfo> {
+    const known = BUILTIN[`${apiVersion}/${kind}`];
+    if (known) return known;
+    let pending = this.cache.get(apiVersion);
+    if (!pending) {
+      pending = this.discover(apiVersion);
+      this.cache.set(apiVersion, pending);
+      pending.catch(() => this.cache.delete(apiVersion));
+    }
+    const info = (await pending).get(kind);
+    if (!info) {
+      throw new WizardError(
+        `the API server serves ${apiVersion} but not the kind ${kind}`,
+        undefined,
+        'is the CRD installed in the version the wizard uses? (istio.apiVersion in the config)',
+      );
+    }
+    return info;
+  }
+
+  /** Forget discovery (after CRDs were installed or changed). */
+  reset(): void {
+    this.cache.clear();
+  }
+
+  private async discover(apiVersion: string): Promise<Map<string, ResourceInfo>> {
+    const res = await this.transport.send({
+      method: 'GET',
+      path: groupVersionPath(apiVersion),
+      what: `discover ${apiVersion}`,
+      allow: [404],
+    });
+    if (res.status === 404) {
+      throw new WizardError(
+        `the API server does not serve ${apiVersion}`,
+        undefined,
+        apiVersion.startsWith('networking.istio.io/')
+          ? 'install Istio (its CRDs), or set istio.apiVersion to a served version (`auto` picks one)'
+          : undefined,
+      );
+    }
+    const map = new Map<string, ResourceInfo>();
+    for (const r of (res.body as DiscoveryList).resources ?? []) {
+      if (r.name.includes('/')) continue; // subresources (pods/status)
+      map.set(r.kind, { plural: r.name, namespaced: r.namespaced });
+    }
+    return map;
+  }
+
+  /** `/apis/apps/v1/namespaces/ns/deployments[/name]`; cluster-scoped kinds ignore the namespace. */
+  async path(ref: Omit<ObjectRef, 'name'> & { name?: string }): Promise<string> {
+    const info = await this.info(ref.apiVersion, ref.kind);
+    return objectPath(ref, info);
+  }
+}
+
+export function groupVersionPath(apiVersion: string): string {
+  return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+}
+
+export function objectPath(ref: Omit<ObjectRef, 'name'> & { name?: string }, info: ResourceInfo): string {
+  let p = groupVersionPath(ref.apiVersion);
+  if (info.namespaced && ref.namespace) p += `/namespaces/${encodeURIComponent(ref.namespace)}`;
+  p += `/${info.plural}`;
+  if (ref.name !== undefined) p += `/${encodeURIComponent(ref.name)}`;
+  return p;
+}
+
+/** `Kind/namespace/name`, or `Kind/name` for cluster-scoped objects: how results and errors name objects. */
+export function refString(ref: { kind: string; namespace?: string; name: string }): string {
+  return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
+}

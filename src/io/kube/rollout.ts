@@ -1,0 +1,202 @@
+// Waiting for a Deployment's rollout like `kubectl rollout status`, and when it does not finish, saying why in
+// the words of the pods and events (image pull, crash loop, scheduling, missing sidecar, no pods at all).
+import { InterruptedError, WizardError } from '../../errors.js';
+import type { K8sObject } from '../../manifests/types.js';
+import type { ListQuery, ObjectRef, RolloutWaitOptions } from '../types.js';
+
+export interface RolloutReader {
+  get(ref: ObjectRef): Promise<K8sObject | undefined>;
+  list(q: ListQuery): Promise<K8sObject[]>;
+}
+
+const POLL_MS = 1000;
+
+/** Why a Deployment's rollout is not complete yet, or undefined when it is. */
+export function rolloutPending(dep: K8sObject | undefined): string | undefined {
+  if (!dep) return 'the Deployment does not exist';
+  const want = dep.spec?.replicas ?? 1;
+  const st = dep.status ?? {};
+  if ((st.observedGeneration ?? 0) < ((dep.metadata as { generation?: number }).generation ?? 0)) {
+    return 'waiting for the Deployment controller to see the new spec';
+  }
+  const updated = st.updatedReplicas ?? 0;
+  const available = st.availableReplicas ?? 0;
+  const total = st.replicas ?? 0;
+  if (updated < want) return `${updated}/${want} replicas updated`;
+  if (total > updated) return `${total - updated} old replicas pending termination`;
+  if (available < want) return `${available}/${want} replicas available`;
+  return undefined;
+}
+
+function deadlineExceeded(dep: K8sObject | undefined): boolean {
+  const conds: { type: string; reason?: string }[] = dep?.status?.conditions ?? [];
+  return conds.some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
+}
+
+export async function waitForRollout(
+  cluster: RolloutReader,
+  namespace: string,
+  name: string,
+  opts: RolloutWaitOptions,
+): Promise<void> {
+  const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace, name };
+  const start = Date.now();
+  const label = `rollout of deployment ${namespace}/${name}`;
+  for (;;) {
+    if (opts.signal?.aborted) throw new InterruptedError();
+    const dep = await cluster.get(ref);
+    const pending = rolloutPending(dep);
+    const elapsedMs = Date.now() - start;
+    if (!pending) return;
+    opts.onProgress?.({ label: `${label}: ${pending}`, elapsedMs, timeoutMs: opts.timeoutMs });
+    if (elapsedMs >= opts.timeoutMs || deadlineExceeded(dep)) {
+      throw await rolloutFailure(cluster, namespace, name, dep, pending, opts.timeoutMs);
+    }
+    await sleep(Math.min(POLL_MS, Math.max(0, opts.timeoutMs - elapsedMs)), opts.signal);
+  }
+}
+
+interface ContainerStatus {
+  name: string;
+  image?: string;
+  ready?: boolean;
+  restartCount?: number;
+  state?: {
+    waiting?: { reason?: string; message?: string };
+    terminated?: { reason?: string; exitCode?: number };
+  };
+  lastState?: { terminated?: { reason?: string; exitCode?: number } };
+}
+
+interface EventLike {
+  type?: string;
+  reason?: string;
+  message?: string;
+  count?: number;
+  involvedObject?: { kind?: string; name?: string };
+  lastTimestamp?: string;
+  eventTime?: string;
+}
+
+/** The readable report thrown on timeout. Exported for tests of the wording. */
+export async function rolloutFailure(
+  cluster: RolloutReader,
+  namespace: string,
+  name: string,
+  dep: K8sObject | undefined,
+  pending: string,
+  timeoutMs: number,
+): Promise<WizardError> {
+  const head = `deployment ${namespace}/${name} did not become ready within ${Math.round(timeoutMs / 1000)}s (${pending})`;
+  if (!dep) return new WizardError(head, undefined, 'was the deploy-versions step applied?');
+
+  const selector = Object.entries((dep.spec?.selector?.matchLabels ?? {}) as Record<string, string>)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  const [pods, events, ns] = await Promise.all([
+    cluster.list({ apiVersion: 'v1', kind: 'Pod', namespace, labelSelector: selector }),
+    cluster.list({ apiVersion: 'v1', kind: 'Event', namespace }).catch(() => [] as K8sObject[]),
+    cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace }).catch(() => undefined),
+  ]);
+  const evs = events as unknown as EventLike[];
+  const lines: string[] = [];
+  const hints = new Set<string>();
+
+  if (pods.length === 0) {
+    lines.push(`no pods created for selector ${selector}: is a controller-manager running?`);
+    for (const e of evs.filter(
+      (e) => e.involvedObject?.kind === 'ReplicaSet' && e.involvedObject.name?.startsWith(`${name}-`),
+    )) {
+      lines.push(`  event ${e.reason}: ${e.message}`);
+    }
+    hints.add(`check ReplicaSet events: kubectl describe replicaset -n ${namespace} -l ${selector}`);
+  }
+
+  const nsLabels = (ns?.metadata.labels ?? {}) as Record<string, string>;
+  const injection = nsLabels['istio-injection'] === 'enabled' || 'istio.io/rev' in nsLabels;
+
+  for (const pod of pods) {
+    const podName = pod.metadata.name;
+    const phase = pod.status?.phase ?? 'Unknown';
+    const statuses: ContainerStatus[] = [
+      ...(pod.status?.initContainerStatuses ?? []),
+      ...(pod.status?.containerStatuses ?? []),
+    ];
+    const reasons: string[] = [];
+    for (const c of statuses) {
+      const w = c.state?.waiting;
+      if (
+        w?.reason === 'ImagePullBackOff' ||
+        w?.reason === 'ErrImagePull' ||
+        w?.reason === 'InvalidImageName'
+      ) {
+        reasons.push(
+          `container ${c.name}: ${w.reason} for image ${c.image ?? '?'}${w.message ? ` (${w.message})` : ''}`,
+        );
+        hints.add(
+          `the node cannot pull ${c.image ?? 'the image'}: build and load it into the cluster (build-image step: kind load / minikube image load / k3d image import) or push it to a registry the nodes can reach`,
+        );
+      } else if (w?.reason === 'CrashLoopBackOff') {
+        const last = c.lastState?.terminated;
+        reasons.push(
+          `container ${c.name}: CrashLoopBackOff, ${c.restartCount ?? 0} restarts${last ? ` (last exit code ${last.exitCode}${last.reason ? `, ${last.reason}` : ''})` : ''}`,
+        );
+        hints.add(`see why it crashes: kubectl logs -n ${namespace} ${podName} -c ${c.name} --previous`);
+      } else if (w?.reason) {
+        reasons.push(`container ${c.name}: ${w.reason}${w.message ? ` (${w.message})` : ''}`);
+      } else if (c.ready === false && c.state && 'running' in c.state) {
+        reasons.push(`container ${c.name}: running but not ready (readiness probe failing?)`);
+      }
+    }
+    const sched = (
+      (pod.status?.conditions ?? []) as { type: string; status: string; reason?: string; message?: string }[]
+    ).find((c) => c.type === 'PodScheduled' && c.status === 'False');
+    if (sched) {
+      reasons.push(`not scheduled: ${sched.reason ?? ''}${sched.message ? ` (${sched.message})` : ''}`);
+      hints.add('no node can run the pod: check node resources/taints (kubectl describe pod)');
+    } else if (phase === 'Pending' && !pod.spec?.nodeName && statuses.length === 0) {
+      reasons.push('Pending: not scheduled to a node yet (is a scheduler running?)');
+    }
+    if (injection) {
+      const names = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map(
+        (c: { name: string }) => c.name,
+      );
+      if (!names.includes('istio-proxy')) {
+        reasons.push('no istio-proxy sidecar although injection is enabled on the namespace');
+        hints.add(
+          `is istiod running (the injection webhook)? then restart: kubectl rollout restart deployment -n ${namespace} ${name}`,
+        );
+      }
+    }
+    const ready = statuses.length > 0 && statuses.every((c) => c.ready) && phase === 'Running';
+    if (ready && reasons.length === 0) continue;
+    lines.push(`pod ${podName}: ${phase}${reasons.length ? ` — ${reasons.join('; ')}` : ''}`);
+    const podEvents = evs
+      .filter(
+        (e) => e.involvedObject?.kind === 'Pod' && e.involvedObject.name === podName && e.type === 'Warning',
+      )
+      .slice(-3);
+    for (const e of podEvents)
+      lines.push(`  event ${e.reason}: ${e.message}${e.count && e.count > 1 ? ` (×${e.count})` : ''}`);
+  }
+  if (lines.length === 0) lines.push('all pods look ready; the Deployment status has not caught up yet');
+  return new WizardError(
+    `${head}\n${lines.map((l) => `  ${l}`).join('\n')}`,
+    undefined,
+    [...hints].join('; ') || undefined,
+  );
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new InterruptedError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,192 @@
+// One HTTP(S) request to the API server, with the kubeconfig's credentials, retries for transient failures and a
+// request counter (for bench/apply.mjs). client-node supplies the credentials (tokens, client certs, exec plugins);
+// the request itself is plain node:https so that status codes, Retry-After and Status bodies are ours to read.
+import http from 'node:http';
+import https from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { InterruptedError, WizardError } from '../../errors.js';
+import {
+  apiError,
+  isTransientNetworkError,
+  isTransientStatus,
+  networkError,
+  type TargetDescription,
+} from './errors.js';
+
+export interface KubeRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  contentType?: string;
+  /** What is being done, for error messages: `apply Deployment/default/flask-v1`. */
+  what: string;
+  /** Statuses returned to the caller instead of thrown (typically 404). */
+  allow?: number[];
+  signal?: AbortSignal;
+}
+
+export interface KubeResponse {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: JSON from the API server
+  body: any;
+}
+
+export interface RetryPolicy {
+  tries: number;
+  baseMs: number;
+  maxMs: number;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { tries: 5, baseMs: 250, maxMs: 8000 };
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export class Transport {
+  /** Every HTTP request sent, retries included. */
+  requests = 0;
+  private agent?: http.Agent;
+  /** Until the server answered once, network errors fail fast (an unreachable server should not take 30 s). */
+  private reached = false;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    readonly target: TargetDescription,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+  ) {}
+
+  async send(req: KubeRequest): Promise<KubeResponse> {
+    for (let attempt = 1; ; attempt++) {
+      if (req.signal?.aborted) throw new InterruptedError();
+      let res: KubeResponse & { retryAfter?: string };
+      try {
+        res = await this.once(req);
+      } catch (e) {
+        if (e instanceof WizardError) throw e;
+        if (req.signal?.aborted) throw new InterruptedError();
+        if (this.reached && isTransientNetworkError(e) && attempt < this.retry.tries) {
+          await sleep(this.backoff(attempt), req.signal);
+          continue;
+        }
+        throw networkError(e, this.target);
+      }
+      this.reached = true;
+      if (res.status >= 200 && res.status < 300) return res;
+      if (req.allow?.includes(res.status)) return res;
+      if (isTransientStatus(res.status) && attempt < this.retry.tries) {
+        await sleep(this.retryAfterMs(res.retryAfter) ?? this.backoff(attempt), req.signal);
+        continue;
+      }
+      throw apiError(res.status, res.body, req.what, this.target);
+    }
+  }
+
+  /** Exponential backoff with full jitter: attempt 1 → up to 250 ms, 2 → 500 ms, … capped. */
+  private backoff(attempt: number): number {
+    const cap = Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (attempt - 1));
+    return cap / 2 + Math.random() * (cap / 2);
+  }
+
+  private retryAfterMs(header: string | undefined): number | undefined {
+    if (!header) return undefined;
+    const secs = Number(header);
+    if (Number.isFinite(secs)) return Math.min(this.retry.maxMs * 4, Math.max(0, secs * 1000));
+    const at = Date.parse(header);
+    return Number.isNaN(at) ? undefined : Math.max(0, Math.min(this.retry.maxMs * 4, at - Date.now()));
+  }
+
+  private async options(): Promise<https.RequestOptions> {
+    const o: https.RequestOptions = {};
+    try {
+      // Fills Authorization (token, exec plugin, auth-provider), client cert/key, CA, skip-verify, server name.
+      await this.kc.applyToHTTPSOptions(o);
+    } catch (e) {
+      throw new WizardError(
+        `cannot prepare credentials of context "${this.target.context}": ${(e as Error).message.split('\n')[0]}`,
+        undefined,
+        'check the files and exec plugin the kubeconfig user refers to',
+      );
+    }
+    const cluster = this.kc.getCurrentCluster();
+    if (!o.ca && cluster?.caData) o.ca = Buffer.from(cluster.caData, 'base64');
+    if (cluster?.proxyUrl) return o; // client-node's agent speaks the proxy: keep it
+    if (!this.agent) {
+      const tls = {
+        ca: o.ca,
+        cert: o.cert,
+        key: o.key,
+        rejectUnauthorized: o.rejectUnauthorized,
+        servername: o.servername,
+      };
+      this.agent = this.target.server.startsWith('http:')
+        ? new http.Agent({ keepAlive: true, maxSockets: 16 })
+        : new https.Agent({ keepAlive: true, maxSockets: 16, ...tls });
+    }
+    o.agent = this.agent;
+    return o;
+  }
+
+  private async once(req: KubeRequest): Promise<KubeResponse & { retryAfter?: string }> {
+    const base = await this.options();
+    const url = new URL(this.target.server + req.path);
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+    const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
+    const headers: Record<string, string> = {
+      ...(base.headers as Record<string, string> | undefined),
+      Accept: 'application/json',
+      'User-Agent': 'istio-ingress-wizard',
+    };
+    if (payload !== undefined) {
+      headers['Content-Type'] = req.contentType ?? 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(payload));
+    }
+    const mod = url.protocol === 'http:' ? http : https;
+    this.requests++;
+    return await new Promise((resolve, reject) => {
+      const r = mod.request(
+        url,
+        { method: req.method, headers, agent: base.agent, auth: base.auth, signal: req.signal },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let body: unknown = text;
+            if ((res.headers['content-type'] ?? '').includes('json') && text) {
+              try {
+                body = JSON.parse(text);
+              } catch {
+                // keep the text: the error path shows it
+              }
+            }
+            const ra = res.headers['retry-after'];
+            resolve({ status: res.statusCode ?? 0, body, retryAfter: Array.isArray(ra) ? ra[0] : ra });
+          });
+        },
+      );
+      r.setTimeout(REQUEST_TIMEOUT_MS, () => {
+        r.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' }));
+      });
+      r.on('error', reject);
+      r.end(payload);
+    });
+  }
+
+  close(): void {
+    this.agent?.destroy();
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new InterruptedError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
