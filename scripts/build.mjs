@@ -5,7 +5,7 @@ import { chmod, rm } from 'node:fs/promises';
 
 await rm('dist', { recursive: true, force: true });
 await build({
-  entryPoints: { wizard: 'src/cli/main.ts' },
+  entryPoints: { wizard: 'src/cli/bin.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -1,0 +1,90 @@
+// Where the answers come from, in order: --config FILE, the saved state, the bundled example (--yes), the prompts
+// (a terminal), else a usage error naming the key that is missing — never a hang waiting for input.
+import path from 'node:path';
+import { packageRoot } from '../build/paths.js';
+import { findMissingAnswers, loadConfig, validateConfig } from '../config/load.js';
+import type { WizardConfig } from '../config/types.js';
+import { UsageError } from '../errors.js';
+import type { WizardState } from '../state/index.js';
+import type { StepId } from '../steps/types.js';
+import type { CliArgs } from './args.js';
+import { note } from './out.js';
+
+export interface Answers {
+  config: WizardConfig;
+  configDir: string;
+  /** The person chose to start over (or there is nothing to resume). */
+  startOver: boolean;
+  /** The person chose where to start. */
+  from?: StepId;
+  revalidate: (config: WizardConfig) => WizardConfig;
+}
+
+export function exampleConfigPath(): string {
+  return path.join(packageRoot(), 'assets', 'wizard.example.yaml');
+}
+
+function applyOverrides(config: WizardConfig, args: CliArgs): WizardConfig {
+  let out = config;
+  if (args.namespace) out = { ...out, namespace: args.namespace };
+  if (args.buildTool) out = { ...out, build: { ...out.build, tool: args.buildTool } };
+  if (args.skipBuild) out = { ...out, build: { ...out.build, enabled: false } };
+  return out;
+}
+
+export async function resolveAnswers(
+  args: CliArgs,
+  state: WizardState | undefined,
+  env: { interactive: boolean },
+): Promise<Answers> {
+  const revalidateIn = (configDir: string) => (config: WizardConfig) =>
+    validateConfig(config, { source: 'your answers', configDir }).config;
+
+  if (args.config) {
+    const { config, configDir, warnings } = await loadConfig(args.config);
+    for (const w of warnings) note(`warning: ${w}`);
+    return finish(config, configDir, state, args, env, revalidateIn(configDir));
+  }
+  if (state) {
+    const configDir = process.cwd();
+    const { config } = validateConfig(state.answers, { source: `answers saved in ${args.stateDir}/state.json`, configDir });
+    return finish(config, configDir, state, args, env, revalidateIn(configDir));
+  }
+  if (args.yes) {
+    const file = exampleConfigPath();
+    note(`no --config given: using the bundled example ${path.relative(process.cwd(), file) || file}`);
+    const { config, configDir, warnings } = await loadConfig(file);
+    for (const w of warnings) note(`warning: ${w}`);
+    return finish(config, configDir, undefined, args, env, revalidateIn(configDir));
+  }
+  if (env.interactive) {
+    const { askInitialAnswers } = await import('./interactive.js');
+    const config = await askInitialAnswers(args);
+    return finish(config, process.cwd(), undefined, args, env, revalidateIn(process.cwd()));
+  }
+  const missing = findMissingAnswers({});
+  throw new UsageError(
+    `no answers and no terminal to ask them: missing ${missing.join(', ')}`,
+    missing.map((k) => `${k}: set it in a config file and pass --config FILE`),
+    'pass --config FILE (see assets/wizard.example.yaml), or --yes to use the bundled example',
+  );
+}
+
+async function finish(
+  config: WizardConfig,
+  configDir: string,
+  state: WizardState | undefined,
+  args: CliArgs,
+  env: { interactive: boolean },
+  revalidate: (c: WizardConfig) => WizardConfig,
+): Promise<Answers> {
+  const answers: Answers = { config: applyOverrides(config, args), configDir, startOver: !state, revalidate };
+  // With a state to resume and nothing said on the command line, a person is asked where to go on.
+  if (state && env.interactive && !args.from && !args.yes) {
+    const { askWhereToResume } = await import('./interactive.js');
+    const choice = await askWhereToResume(state);
+    if (choice.kind === 'start-over') answers.startOver = true;
+    if (choice.kind === 'from') answers.from = choice.step;
+  }
+  return answers;
+}

@@ -1,0 +1,153 @@
+// Flags, parsed strictly: an unknown flag or a bad value is a usage error (exit 2) naming the flag.
+import { parseArgs } from 'node:util';
+import { BUILD_TOOLS, type BuildTool } from '../config/types.js';
+import { UsageError } from '../errors.js';
+import { parseStepId, parseStepList } from '../runner/selection.js';
+import type { RunMode, StepId } from '../steps/types.js';
+
+export const COMMANDS = ['run', 'steps', 'verify', 'teardown', 'help'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export interface CliArgs {
+  command: Command;
+  config?: string;
+  mode: RunMode;
+  yes: boolean;
+  includeSecrets: boolean;
+  stateDir: string;
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  from?: StepId;
+  to?: StepId;
+  skip: StepId[];
+  reset: boolean;
+  forceConflicts: boolean;
+  wait: boolean;
+  waitTimeoutSeconds: number;
+  address?: string;
+  httpPort?: number;
+  httpsPort?: number;
+  output: 'text' | 'json' | 'yaml';
+  buildTool?: BuildTool;
+  skipBuild: boolean;
+  purgeCerts: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+const OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  yes: { type: 'boolean', short: 'y' },
+  'include-secrets': { type: 'boolean' },
+  'state-dir': { type: 'string' },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  namespace: { type: 'string', short: 'n' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  skip: { type: 'string', multiple: true },
+  reset: { type: 'boolean' },
+  'force-conflicts': { type: 'boolean' },
+  'no-wait': { type: 'boolean' },
+  'wait-timeout': { type: 'string' },
+  address: { type: 'string' },
+  'http-port': { type: 'string' },
+  'https-port': { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  'build-tool': { type: 'string' },
+  'skip-build': { type: 'boolean' },
+  'purge-certs': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
+/** `--dry-run` takes an optional value (kubectl's `--dry-run=client|server`), which parseArgs cannot express. */
+function takeDryRun(argv: string[]): { rest: string[]; mode: RunMode } {
+  let mode: RunMode = 'live';
+  const rest: string[] = [];
+  for (const a of argv) {
+    if (a === '--dry-run' || a === '--dry-run=client') mode = 'client-dry-run';
+    else if (a === '--dry-run=server') mode = 'server-dry-run';
+    else if (a.startsWith('--dry-run=')) {
+      throw new UsageError(`--dry-run: "${a.slice('--dry-run='.length)}" is not allowed (client, server)`);
+    } else rest.push(a);
+  }
+  return { rest, mode };
+}
+
+function port(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65535) {
+    throw new UsageError(`${flag}: "${value}" is not a port (1-65535)`);
+  }
+  return n;
+}
+
+/** Seconds, or a duration with a unit like 90s, 3m. */
+export function parseDuration(value: string, flag: string): number {
+  const m = /^(\d+)(s|m|h)?$/.exec(value.trim());
+  if (!m) throw new UsageError(`${flag}: "${value}" is not a duration (e.g. 180, 90s, 3m)`);
+  const n = Number(m[1]) * (m[2] === 'm' ? 60 : m[2] === 'h' ? 3600 : 1);
+  if (n < 1) throw new UsageError(`${flag}: must be at least 1 second`);
+  return n;
+}
+
+export function parseCli(argv: string[]): CliArgs {
+  const { rest, mode } = takeDryRun(argv);
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+  try {
+    parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    // node's messages name the flag ("Unknown option '--foo'"); keep them, drop the code and stack.
+    throw new UsageError(`${(err as Error).message.replace(/\. To specify a positional.*$/s, '')}`, [], 'see `wizard --help`');
+  }
+  const v = parsed.values;
+  const [first, ...extra] = parsed.positionals;
+  const command = (first ?? 'run') as Command;
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    throw new UsageError(`unknown command "${first}" (valid: ${COMMANDS.join(', ')})`, [], 'see `wizard --help`');
+  }
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`, [], 'see `wizard --help`');
+
+  const output = (v.output ?? 'text') as CliArgs['output'];
+  if (!['text', 'json', 'yaml'].includes(output)) {
+    throw new UsageError(`--output: "${v.output}" is not allowed (text, json, yaml)`);
+  }
+  if (v['build-tool'] && !(BUILD_TOOLS as readonly string[]).includes(v['build-tool'])) {
+    throw new UsageError(`--build-tool: "${v['build-tool']}" is not allowed (${BUILD_TOOLS.join(', ')})`);
+  }
+  if (v.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v.namespace)) {
+    throw new UsageError(`--namespace: "${v.namespace}" is not a valid namespace (lower-case DNS-1123 label, at most 63 characters)`);
+  }
+  if (v.from !== undefined && v.reset) throw new UsageError('--from and --reset together: --reset starts at the first step');
+
+  return {
+    command,
+    config: v.config,
+    mode,
+    yes: v.yes ?? false,
+    includeSecrets: v['include-secrets'] ?? false,
+    stateDir: v['state-dir'] ?? '.wizard',
+    kubeconfig: v.kubeconfig,
+    context: v.context,
+    namespace: v.namespace,
+    from: v.from === undefined ? undefined : parseStepId(v.from, '--from'),
+    to: v.to === undefined ? undefined : parseStepId(v.to, '--to'),
+    skip: (v.skip ?? []).flatMap((s) => parseStepList(s, '--skip')),
+    reset: v.reset ?? false,
+    forceConflicts: v['force-conflicts'] ?? false,
+    wait: !(v['no-wait'] ?? false),
+    waitTimeoutSeconds: v['wait-timeout'] === undefined ? 180 : parseDuration(v['wait-timeout'], '--wait-timeout'),
+    address: v.address,
+    httpPort: port(v['http-port'], '--http-port'),
+    httpsPort: port(v['https-port'], '--https-port'),
+    output,
+    buildTool: v['build-tool'] as BuildTool | undefined,
+    skipBuild: v['skip-build'] ?? false,
+    purgeCerts: v['purge-certs'] ?? false,
+    help: v.help ?? false,
+    version: v.version ?? false,
+  };
+}

@@ -1,0 +1,165 @@
+// `wizard` / `wizard run`: resolve the answers and the state, pick the steps, connect (or not), run, print.
+import type { CliArgs } from '../args.js';
+import type { WizardConfig } from '../../config/types.js';
+import { WizardError } from '../../errors.js';
+import { REDACTED_ANNOTATION, redactSecrets, toYamlStream } from '../../manifests/index.js';
+import type { K8sObject } from '../../manifests/types.js';
+import { countsAsDone } from '../../runner/policy.js';
+import { runSteps } from '../../runner/run.js';
+import { checkDependencies, selectSteps } from '../../runner/selection.js';
+import type { RunnerHooks } from '../../runner/types.js';
+import { firstUnfinished, hashInputs, newState, resetState, saveState, type WizardState, withStep } from '../../state/index.js';
+import { STEPS } from '../../steps/index.js';
+import type { RuntimeFlags, StepId, StepOutputs } from '../../steps/types.js';
+import { createPlainRenderer } from '../../ui/plain.js';
+import { type Answers, resolveAnswers } from '../answers.js';
+import { createIo } from '../io.js';
+import { note } from '../out.js';
+import { loadStateOrExplain } from '../stateFile.js';
+
+export interface RunEnv {
+  signal: AbortSignal;
+  interactive: boolean;
+  /** Set by the interactive UI so the CLI's signal handler can restore the terminal. */
+  onCleanup(fn: () => void): void;
+}
+
+export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
+  if (args.reset) await resetState(args.stateDir);
+  let state = await loadStateOrExplain(args.stateDir);
+
+  const answers: Answers = await resolveAnswers(args, state, env);
+  let config = answers.config;
+  const flags = runtimeFlags(args);
+
+  // Saved outputs from earlier runs (e.g. the certificate paths) are reused when resuming.
+  const outputs: StepOutputs = {};
+  const saved = state?.steps ?? {};
+  const startFresh = answers.startOver || !state;
+  if (!startFresh) for (const rec of Object.values(saved)) Object.assign(outputs, rec?.outputs ?? {});
+  if (startFresh) state = undefined;
+
+  const from = args.from ?? answers.from ?? (state ? resumePoint(state, flags.mode) : undefined);
+  const sel = selectSteps(STEPS, { from, to: args.to, skip: args.skip });
+  const status = (id: StepId) => {
+    const rec = state?.steps[id];
+    const step = STEPS.find((s) => s.id === id);
+    const done = !!rec && rec.status === 'done' && countsAsDone(rec.mode, flags.mode);
+    const stale = done && !!step && rec.inputsHash !== hashInputs(step.inputs({ config, outputs, flags }));
+    return { done, stale };
+  };
+  checkDependencies(sel, status);
+
+  const io = await createIo(args, flags.mode);
+  const target = io.cluster.target();
+  note(target.offline ? 'cluster: none (client dry-run: nothing is sent anywhere)' : `cluster: context "${target.context}" at ${target.server}${flags.mode === 'server-dry-run' ? ' (server dry-run: nothing persists)' : ''}`);
+
+  const hooks: RunnerHooks & { finish?(lines: string[]): Promise<void>; close?(): void } = env.interactive
+    ? await (await import('../interactive.js')).interactiveHooks(args, env)
+    : { emit: createPlainRenderer(process.stderr) };
+
+  let current: WizardState = state ?? newState(config);
+  const store = {
+    async record(id: StepId, rec: WizardState['steps'][StepId] & object, cfg: WizardConfig) {
+      current = withStep({ ...current, answers: cfg, updatedAt: new Date().toISOString() }, id, rec);
+      await saveState(args.stateDir, current);
+    },
+  };
+  await saveState(args.stateDir, { ...current, answers: config });
+
+  hooks.emit({
+    type: 'run-start',
+    steps: STEPS.map((s) => ({
+      id: s.id,
+      title: s.title,
+      status: sel.run.includes(s) ? 'pending' : (state?.steps[s.id]?.status ?? 'skipped'),
+    })),
+    target: target.offline ? 'dry-run' : target.context,
+  });
+
+  try {
+    const result = await runSteps({
+      steps: sel.run,
+      ctx: { config, configDir: answers.configDir, stateDir: args.stateDir, io, flags, outputs, signal: env.signal },
+      hooks,
+      store,
+      hashInputs,
+      revalidate: answers.revalidate,
+      replan: flags.mode === 'client-dry-run' ? sel.before : undefined,
+    });
+    config = result.config;
+    const manifests = result.plans.flatMap((p) => (p.action === 'plan' ? (p.plan.manifests ?? []) : []));
+    const summary = summaryLines(config, result.outputs, flags, args);
+    hooks.emit({ type: 'run-end', ok: true, summary });
+    await hooks.finish?.(summary);
+    if (flags.mode === 'client-dry-run') printManifests(manifests, args);
+    return 0;
+  } finally {
+    hooks.close?.();
+  }
+}
+
+function resumePoint(state: WizardState, mode: RuntimeFlags['mode']): StepId | undefined {
+  // A step done only in a dry-run is not done for a live run.
+  const order = STEPS.map((s) => s.id);
+  const first = order.find((id) => {
+    const rec = state.steps[id];
+    if (!rec) return true;
+    if (rec.status === 'skipped') return false;
+    return !(rec.status === 'done' && countsAsDone(rec.mode, mode));
+  });
+  return first ?? firstUnfinished(state) ?? order[0];
+}
+
+export function runtimeFlags(args: CliArgs): RuntimeFlags {
+  return {
+    mode: args.mode,
+    yes: args.yes,
+    includeSecrets: args.includeSecrets,
+    forceConflicts: args.forceConflicts,
+    // Nothing persists in a server dry-run, so there is no rollout to wait for.
+    wait: args.wait && args.mode === 'live',
+    waitTimeoutSeconds: args.waitTimeoutSeconds,
+    address: args.address,
+    httpPort: args.httpPort,
+    httpsPort: args.httpsPort,
+  };
+}
+
+function printManifests(objects: K8sObject[], args: CliArgs): void {
+  const shown = args.includeSecrets ? objects : redactSecrets(objects);
+  if (!args.includeSecrets && shown.some((o) => o.metadata.annotations?.[REDACTED_ANNOTATION])) {
+    note('private keys are redacted; add --include-secrets to print them (e.g. to pipe into kubectl apply -f -)');
+  }
+  if (args.output === 'json') {
+    process.stdout.write(`${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: shown }, null, 2)}\n`);
+  } else {
+    process.stdout.write(toYamlStream(shown));
+  }
+}
+
+function summaryLines(config: WizardConfig, outputs: StepOutputs, flags: RuntimeFlags, args: CliArgs): string[] {
+  const lines: string[] = [];
+  const certs = outputs['generate-certs'];
+  if (certs) lines.push(`certificates: ${certs.caCert.replace(/\/ca\.crt$/, '')} (CA: ${certs.caCert})`);
+  const applied = Object.values(outputs.applied ?? {}).flat();
+  if (applied.length) lines.push(`applied ${applied.length} objects`);
+  const pf = outputs.preflight;
+  const address = flags.address ?? config.verify.address ?? pf?.gatewayAddress ?? '<INGRESS_IP>';
+  const httpPort = flags.httpPort ?? config.verify.httpPort ?? pf?.httpPort ?? 80;
+  const httpsPort = flags.httpsPort ?? config.verify.httpsPort ?? pf?.httpsPort ?? 443;
+  for (const h of config.hosts) {
+    const host = h.name.startsWith('*.') ? `wizard-check.${h.name.slice(2)}` : h.name;
+    const port = h.protocol === 'HTTPS' ? httpsPort : httpPort;
+    const scheme = h.protocol === 'HTTPS' ? 'https' : 'http';
+    const tls =
+      h.protocol === 'HTTPS' && certs
+        ? ` --cacert ${certs.caCert}${h.tls?.mode === 'MUTUAL' && certs.hosts[h.name]?.clientCert ? ` --cert ${certs.hosts[h.name]?.clientCert} --key ${certs.hosts[h.name]?.clientKey}` : ''}`
+        : '';
+    lines.push(`try: curl --resolve ${host}:${port}:${address}${tls} ${scheme}://${host}:${port}/version`);
+  }
+  if (args.mode === 'client-dry-run') lines.push('dry-run: manifests printed on stdout; nothing was applied');
+  return lines;
+}
+
+export { WizardError };

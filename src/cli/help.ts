@@ -1,0 +1,50 @@
+export const HELP = `wizard — from an empty Kubernetes + Istio cluster to verified ingress routing
+
+Usage:
+  wizard [run] [flags]        walk the steps (asks what it needs on a terminal)
+  wizard steps                list the step ids in order with their state
+  wizard verify [flags]       run only the live curl checks (-o json for a report on stdout)
+  wizard teardown [flags]     delete exactly the objects the wizard manages
+
+Steps: preflight, build-image, deploy-versions, define-subsets, add-hosts, generate-certs, load-certs,
+       apply-gateway, verify
+
+Answers and state:
+  -c, --config FILE           answers from a YAML file (see assets/wizard.example.yaml)
+  -y, --yes                   go ahead everywhere without asking; with no --config, use the bundled example
+      --state-dir DIR         state and certificates (default .wizard)
+      --from STEP             start at STEP (its dependencies must be done)
+      --to STEP               stop after STEP
+      --skip STEP[,STEP...]   leave steps out
+      --reset                 forget the saved progress and answers (certificates stay) and start over
+
+Modes:
+      --dry-run[=client]      print the manifests on stdout; touch no cluster, run no container tool
+      --dry-run=server        send every object with the API server's dryRun=All; nothing persists
+      --include-secrets       print private keys in the dry-run output (redacted by default)
+  -o, --output text|yaml|json output format of the dry-run (yaml) and of verify (json)
+
+Cluster (like kubectl):
+      --kubeconfig FILE       only this kubeconfig (default: $KUBECONFIG, else ~/.kube/config)
+      --context NAME          kube context to use
+  -n, --namespace NS          namespace of the app (overrides the config's namespace)
+      --force-conflicts       take over fields another field manager owns
+      --wait-timeout DURATION rollout wait (default 180s; e.g. 90, 90s, 3m)
+      --no-wait               do not wait for rollouts
+
+Build and verify:
+      --build-tool TOOL       docker | podman | nerdctl (default: the first one found)
+      --skip-build            use a prebuilt image (same as build.enabled: false)
+      --address IP            ingress address to verify against (default: what preflight found)
+      --http-port N           ingress HTTP port (default: from preflight, else 80)
+      --https-port N          ingress HTTPS port (default: from preflight, else 443)
+
+Teardown:
+      --purge-certs           also delete the local certificates
+
+Other:
+  -h, --help                  this help
+  -V, --version               version
+
+Exit codes: 0 ok, 1 a step or check failed, 2 bad flags or config, 130 interrupted.
+`;

@@ -1,0 +1,86 @@
+// Entry point: parse flags, dispatch, and turn every expected failure into a message and an exit code
+// (2 usage/input, 1 failed step or check, 130 interrupted) — never a stack trace for those.
+import { EXIT, InterruptedError, WizardError } from '../errors.js';
+import { canUseInteractiveUi } from '../ui/env.js';
+import { type CliArgs, parseCli } from './args.js';
+import { HELP } from './help.js';
+import { note } from './out.js';
+
+const VERSION = '0.1.0';
+
+async function dispatch(args: CliArgs, signal: AbortSignal, cleanups: (() => void)[]): Promise<number> {
+  if (args.help || args.command === 'help') {
+    process.stderr.write(HELP);
+    return EXIT.ok;
+  }
+  if (args.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const interactive = canUseInteractiveUi() && !args.yes;
+  const env = { signal, interactive, onCleanup: (fn: () => void) => cleanups.push(fn) };
+  switch (args.command) {
+    case 'steps':
+      return (await import('./commands/steps.js')).stepsCommand(args);
+    case 'verify':
+      return (await import('./commands/verify.js')).verifyCommand(args, env);
+    case 'teardown':
+      return (await import('./commands/teardown.js')).teardownCommand(args, env);
+    default:
+      return (await import('./commands/run.js')).runCommand(args, env);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  const cleanups: (() => void)[] = [];
+  const restore = () => {
+    for (const fn of cleanups.splice(0)) {
+      try {
+        fn();
+      } catch {}
+    }
+  };
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts += 1;
+    controller.abort(new InterruptedError());
+    if (interrupts > 1) {
+      // A second Ctrl-C: stop now. The state file was saved after the last finished step.
+      restore();
+      process.stderr.write('\ninterrupted\n');
+      process.exit(EXIT.interrupted);
+    }
+    process.stderr.write(`\n${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: stopping after saving the state (again to stop now)\n`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    const args = parseCli(argv);
+    return await dispatch(args, controller.signal, cleanups);
+  } catch (err) {
+    restore();
+    return report(err);
+  } finally {
+    restore();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function report(err: unknown): number {
+  if (err instanceof InterruptedError || (err as { name?: string })?.name === 'ExitPromptError') {
+    note('interrupted: progress is saved; run `wizard` again to resume');
+    return EXIT.interrupted;
+  }
+  if (err instanceof WizardError) {
+    note(`error: ${err.message}`);
+    if (err.hint) note(`hint: ${err.hint}`);
+    return err.exitCode;
+  }
+  // Not an expected failure: show everything, it is a bug.
+  note(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  note('please report this with the command line you ran');
+  return EXIT.failed;
+}

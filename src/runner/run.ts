@@ -1,0 +1,123 @@
+// The workflow runner: walks the selected steps in order, shows each plan, asks (interactive only), runs or only
+// plans it according to the mode's policy, and records each outcome before moving on, so a failed or interrupted run
+// can be resumed where it stopped.
+import type { WizardConfig } from '../config/types.js';
+import { EXIT, InterruptedError, WizardError } from '../errors.js';
+import type { StepRecord } from '../state/types.js';
+import type { Step, StepContext, StepId, StepOutputs, StepPlan, StepStatus } from '../steps/types.js';
+import { type Action, POLICY } from './policy.js';
+import type { RunnerHooks } from './types.js';
+
+/** Where the runner records progress; saved after every step (atomically, by the state module). */
+export interface ProgressStore {
+  record(id: StepId, rec: StepRecord, config: WizardConfig, outputs: StepOutputs): Promise<void>;
+}
+
+export interface RunInput {
+  steps: Step[];
+  ctx: Omit<StepContext, 'log' | 'progress'>;
+  hooks: RunnerHooks;
+  store: ProgressStore;
+  hashInputs: (value: unknown) => string;
+  /** Re-validate answers changed through hooks.edit (the config loader's validateConfig). */
+  revalidate?: (config: WizardConfig) => WizardConfig;
+  /** Plan-only steps before the start (client dry-run prints the whole stream even when resumed). */
+  replan?: Step[];
+}
+
+export interface RunResult {
+  ok: boolean;
+  config: WizardConfig;
+  outputs: StepOutputs;
+  /** Every plan, in step order (the dry-run prints their manifests). */
+  plans: { id: StepId; plan: StepPlan; action: Action | 'skipped' }[];
+}
+
+export async function runSteps(input: RunInput): Promise<RunResult> {
+  const { hooks, store } = input;
+  let config = input.ctx.config;
+  const outputs: StepOutputs = { ...input.ctx.outputs };
+  const plans: RunResult['plans'] = [];
+  const mode = input.ctx.flags.mode;
+
+  const contextFor = (id: StepId): StepContext => ({
+    ...input.ctx,
+    config,
+    outputs,
+    log: (line) => hooks.emit({ type: 'step-log', id, line }),
+    progress: (progress) => hooks.emit({ type: 'step-progress', id, progress }),
+  });
+
+  for (const step of input.replan ?? []) {
+    if (POLICY[mode][step.effect] !== 'plan') continue;
+    plans.push({ id: step.id, plan: await step.plan(contextFor(step.id)), action: 'plan' });
+  }
+
+  for (const step of input.steps) {
+    checkAborted(input.ctx.signal);
+    const started = Date.now();
+    hooks.emit({ type: 'step-start', id: step.id, at: started });
+    try {
+      let plan = await step.plan(contextFor(step.id));
+      hooks.emit({ type: 'step-plan', id: step.id, plan });
+
+      let choice = input.ctx.flags.yes || !hooks.confirm ? 'go' : await hooks.confirm(step.id, plan);
+      while (choice === 'edit' && hooks.edit) {
+        const edited = await hooks.edit(step.id, config);
+        config = input.revalidate ? input.revalidate(edited) : edited;
+        plan = await step.plan(contextFor(step.id));
+        hooks.emit({ type: 'step-plan', id: step.id, plan });
+        choice = hooks.confirm ? await hooks.confirm(step.id, plan) : 'go';
+      }
+      if (choice === 'quit') throw new InterruptedError();
+      if (choice === 'skip') {
+        plans.push({ id: step.id, plan, action: 'skipped' });
+        await store.record(step.id, { status: 'skipped', inputsHash: '', mode }, config, outputs);
+        hooks.emit({ type: 'step-end', id: step.id, status: 'skipped', durationMs: Date.now() - started });
+        continue;
+      }
+
+      const action = POLICY[mode][step.effect];
+      plans.push({ id: step.id, plan, action });
+      if (action === 'run') Object.assign(outputs, await step.run(contextFor(step.id)));
+      checkAborted(input.ctx.signal);
+
+      const rec: StepRecord = {
+        status: 'done',
+        mode,
+        inputsHash: input.hashInputs(step.inputs({ config, outputs, flags: input.ctx.flags })),
+        outputs: pick(outputs, step.id),
+        finishedAt: new Date().toISOString(),
+      };
+      await store.record(step.id, rec, config, outputs);
+      hooks.emit({
+        type: 'step-end',
+        id: step.id,
+        status: 'done',
+        durationMs: Date.now() - started,
+        summary: action === 'plan' ? 'planned only' : undefined,
+      });
+    } catch (err) {
+      const interrupted = err instanceof InterruptedError || input.ctx.signal.aborted;
+      // Interrupted: the step did not finish, so it stays pending and the next run starts here.
+      const status: StepStatus = interrupted ? 'pending' : 'failed';
+      const message = err instanceof Error ? err.message : String(err);
+      await store.record(step.id, { status, inputsHash: '', error: interrupted ? undefined : message }, config, outputs);
+      hooks.emit({ type: 'step-end', id: step.id, status, durationMs: Date.now() - started, error: message });
+      if (interrupted) throw err instanceof InterruptedError ? err : new InterruptedError();
+      if (err instanceof WizardError) throw err;
+      throw new WizardError(`step ${step.id} failed: ${message}`, EXIT.failed);
+    }
+  }
+  return { ok: true, config, outputs, plans };
+}
+
+function checkAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new InterruptedError();
+}
+
+/** The outputs a step wrote are keyed by its id (plus `applied`, shared by the cluster-writing steps). */
+function pick(outputs: StepOutputs, id: StepId): Partial<StepOutputs> {
+  const key = id as keyof StepOutputs;
+  return key in outputs ? { [key]: outputs[key] } : {};
+}

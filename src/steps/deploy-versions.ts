@@ -1,0 +1,29 @@
+import { manifestsFor } from '../manifests/index.js';
+import { applyStep } from './applyStep.js';
+
+/** One apps/v1 Deployment per version behind one Service; then wait for each rollout. */
+export const deployVersionsStep = applyStep({
+  id: 'deploy-versions',
+  title: 'Deploy one Deployment per version behind a Service',
+  inputs: ({ config }) => ({ ns: config.namespace, app: config.app, image: config.image, versions: config.versions }),
+  manifests: ({ config }) => manifestsFor.deployVersions(config),
+  async before({ io, config, log }) {
+    // Only the name: the namespace is not ours to label or to delete on teardown.
+    const res = await io.cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: config.namespace } });
+    if (res.outcome === 'created') log(`created    Namespace/${config.namespace}`);
+  },
+  async after({ io, config, flags, progress, signal, log }, objects) {
+    if (!flags.wait) {
+      log('not waiting for the rollout (--no-wait)');
+      return;
+    }
+    for (const obj of objects.filter((o) => o.kind === 'Deployment')) {
+      await io.cluster.waitForRollout(config.namespace, obj.metadata.name, {
+        timeoutMs: flags.waitTimeoutSeconds * 1000,
+        onProgress: progress,
+        signal,
+      });
+      log(`rolled out Deployment/${config.namespace}/${obj.metadata.name}`);
+    }
+  },
+});
