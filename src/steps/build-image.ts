@@ -1,0 +1,216 @@
+// build-image: build the Flask image with docker, podman or nerdctl and ship it where the cluster can pull it
+// (kind/minikube/k3d node stores, or a registry). plan() and run() share one command list (src/build/commands.ts).
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { type BuildCommand, buildCommands } from '../build/commands.js';
+import { imageRegistry } from '../build/image.js';
+import { bundledFlaskContext } from '../build/paths.js';
+import { resolveShipTarget, type ShipTarget } from '../build/target.js';
+import { findTool, INSTALL_HINT, START_HINT } from '../build/tools.js';
+import type { BuildTool, WizardConfig } from '../config/types.js';
+import { InterruptedError, UsageError, WizardError } from '../errors.js';
+import type { Step, StepContext, StepOutputs, StepPlan } from './types.js';
+
+type Ctx = Pick<StepContext, 'config' | 'configDir' | 'stateDir' | 'io' | 'outputs' | 'log' | 'signal'>;
+
+/** Lines of output a failure message carries (the end of a build log is where the error is). */
+const TAIL_LINES = 15;
+
+export function buildContextDir(config: WizardConfig, configDir: string): string {
+  return config.build.context ? path.resolve(configDir, config.build.context) : bundledFlaskContext();
+}
+
+function archiveDir(stateDir: string): string {
+  return path.join(stateDir, 'images');
+}
+
+/** Input problems that no command can fix: reported before anything runs. */
+function checkShippable(config: WizardConfig, ship: ShipTarget): void {
+  if (ship.target === 'push' && !imageRegistry(config.image)) {
+    throw new UsageError(
+      `image: "${config.image}" names no registry, and the image can't be loaded into the cluster directly (${ship.reason})`,
+      [
+        'image: use a reference with a registry the cluster can pull from, e.g. registry.example.com/flask:v2',
+        'build.load: or set kind, minikube or k3d to load it into a local cluster (none: ship it yourself)',
+      ],
+      'or set build.enabled: false to use an image that is already pullable',
+    );
+  }
+}
+
+function checkContext(dir: string, configured: boolean): void {
+  const field = configured ? 'build.context' : 'the bundled flask/ directory';
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new UsageError(`${field}: ${dir} is not a directory`);
+  }
+  if (!['Dockerfile', 'Containerfile'].some((f) => existsSync(path.join(dir, f)))) {
+    throw new UsageError(`${field}: ${dir} has no Dockerfile or Containerfile`);
+  }
+}
+
+function loaderOf(cmds: BuildCommand[]): string | undefined {
+  return cmds.find((c) => c.phase === 'load')?.cmd;
+}
+
+function failure(c: BuildCommand, tool: BuildTool, image: string, tail: string[]): WizardError {
+  const detail = tail.length ? `\n${tail.map((l) => `  | ${l}`).join('\n')}` : '';
+  switch (c.phase) {
+    case 'daemon':
+      return new WizardError(
+        `${tool} is installed but its engine is not running or not reachable (\`${tool} ${c.args.join(' ')}\` failed)${detail}`,
+        1,
+        `${START_HINT[tool]}; or set build.enabled: false to use a prebuilt image`,
+      );
+    case 'build':
+      return new WizardError(
+        `building ${image} failed (\`${tool} ${c.args.join(' ')}\`); last lines of the build log:${detail}`,
+        1,
+        'fix the Dockerfile or build.context, or set build.enabled: false to use a prebuilt image',
+      );
+    case 'push':
+      return new WizardError(
+        `pushing ${image} failed${detail}`,
+        1,
+        `log in to ${imageRegistry(image) ?? 'the registry'} (\`${tool} login\`), or set build.load to load into a local cluster`,
+      );
+    default:
+      return new WizardError(
+        `loading ${image} into the cluster failed (\`${c.cmd} ${c.args.join(' ')}\`)${detail}`,
+        1,
+        `check that the ${c.cmd} cluster exists (build.load, cluster name), or set build.load: none and load it yourself`,
+      );
+  }
+}
+
+export const buildImageStep: Step<keyof Ctx> = {
+  id: 'build-image',
+  title: 'Build the Flask image',
+  effect: 'external',
+  needs: ['preflight'],
+
+  inputs: ({ config, outputs }) => ({
+    image: config.image,
+    build: config.build,
+    cluster: outputs.preflight
+      ? {
+          context: outputs.preflight.context,
+          kind: outputs.preflight.clusterKind,
+          name: outputs.preflight.clusterName,
+        }
+      : undefined,
+  }),
+
+  async plan(ctx): Promise<StepPlan> {
+    const { config } = ctx;
+    if (!config.build.enabled) {
+      return { notes: [`build.enabled is false: nothing is built; the cluster pulls ${config.image} as is`] };
+    }
+    const notes: string[] = [];
+    const { found, tried } = await findTool(ctx.io.exec, config.build.tool);
+    const ship = resolveShipTarget(config, ctx.outputs.preflight);
+    notes.push(`ship: ${ship.target}${ship.cluster ? ` (${ship.cluster})` : ''} — ${ship.reason}`);
+    if (ship.target === 'push' && !imageRegistry(config.image)) {
+      notes.push(`image ${config.image} names no registry: set an image with a registry or build.load`);
+    }
+    if (!found) {
+      notes.push(
+        `no container tool on PATH (looked for ${tried.join(', ')}): ${tried.map((t) => INSTALL_HINT[t]).join(', or ')}`,
+      );
+    }
+    // Without a tool on PATH the plan still shows what would run with the first candidate.
+    const tool = found?.tool ?? tried[0] ?? 'docker';
+    const commands = buildCommands({
+      tool,
+      image: config.image,
+      context: buildContextDir(config, ctx.configDir),
+      ship,
+      archiveDir: archiveDir(ctx.stateDir),
+    });
+    const loader = loaderOf(commands);
+    if (loader && !(await ctx.io.exec.which(loader)))
+      notes.push(`${loader} is not on PATH: ${INSTALL_HINT[loader as 'kind']}`);
+    return { commands: commands.map(({ phase: _p, ...c }) => c), notes };
+  },
+
+  async run(ctx): Promise<Partial<StepOutputs>> {
+    const { config, io } = ctx;
+    if (!config.build.enabled) {
+      ctx.log(`build.enabled is false: using the prebuilt image ${config.image}`);
+      return { 'build-image': { image: config.image, prebuilt: true } };
+    }
+    const context = buildContextDir(config, ctx.configDir);
+    checkContext(context, Boolean(config.build.context));
+    const ship = resolveShipTarget(config, ctx.outputs.preflight);
+    checkShippable(config, ship);
+
+    const { found, tried } = await findTool(io.exec, config.build.tool);
+    if (!found) {
+      throw new WizardError(
+        config.build.tool
+          ? `build.tool is ${config.build.tool}, but ${config.build.tool} is not on PATH`
+          : `no container tool found on PATH (looked for ${tried.join(', ')})`,
+        1,
+        `${tried.map((t) => INSTALL_HINT[t]).join(', or ')}; or set build.enabled: false to use a prebuilt image`,
+      );
+    }
+    const tool = found.tool;
+    const commands = buildCommands({
+      tool,
+      image: config.image,
+      context,
+      ship,
+      archiveDir: archiveDir(ctx.stateDir),
+    });
+    const loader = loaderOf(commands);
+    // Check the loader before a (possibly long) build, not after it.
+    if (loader && !(await io.exec.which(loader))) {
+      throw new WizardError(
+        `${loader} is not on PATH, but the image must be loaded into the ${ship.target} cluster ${ship.cluster ?? ''}`.trim(),
+        1,
+        `${INSTALL_HINT[loader as 'kind']}; or set build.load (push with a registry image, or none)`,
+      );
+    }
+    if (commands.some((c) => c.phase === 'save')) mkdirSync(archiveDir(ctx.stateDir), { recursive: true });
+
+    for (const c of commands) {
+      ctx.log(`$ ${c.cmd} ${c.args.join(' ')}`);
+      const tail: string[] = [];
+      const r = await io.exec.run(c.cmd, c.args, {
+        signal: ctx.signal,
+        onLine: (line) => {
+          tail.push(line);
+          if (tail.length > TAIL_LINES) tail.shift();
+          // The daemon probe's output is noise; everything else is the log a person wants to watch.
+          if (c.phase !== 'daemon') ctx.log(line);
+        },
+      });
+      if (ctx.signal.aborted) throw new InterruptedError();
+      if (r.notFound) {
+        throw new WizardError(
+          `${c.cmd} is not installed (could not start it)`,
+          1,
+          INSTALL_HINT[c.cmd as BuildTool],
+        );
+      }
+      if (r.exitCode !== 0) {
+        if (!tail.length) tail.push(...`${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-TAIL_LINES));
+        throw failure(
+          c,
+          tool,
+          config.image,
+          tail.filter((l) => l.trim() !== ''),
+        );
+      }
+    }
+    const loadedInto =
+      ship.target === 'push'
+        ? `registry ${imageRegistry(config.image)}`
+        : ship.target === 'none'
+          ? undefined
+          : `${ship.target} ${ship.cluster}`;
+    ctx.log(
+      loadedInto ? `${config.image} is in the ${loadedInto}` : `${config.image} built (build.load: none)`,
+    );
+    return { 'build-image': { image: config.image, tool, loadedInto } };
+  },
+};

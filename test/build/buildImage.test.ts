@@ -1,0 +1,284 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bundledFlaskContext } from '../../src/build/paths.js';
+import { UsageError, WizardError } from '../../src/errors.js';
+import { buildImageStep } from '../../src/steps/build-image.js';
+import { createFakeBin, type FakeBin, type Rule, type StandIn } from '../support/fakeBin/harness.js';
+import { buildConfig, preflight, stepContext } from './context.js';
+
+const flask = bundledFlaskContext();
+let fake: FakeBin | undefined;
+let restore: (() => void) | undefined;
+
+function withTools(tools: StandIn[], opts: { fail?: string[]; rules?: Rule[] } = {}): FakeBin {
+  fake = createFakeBin(tools);
+  restore = fake.use(opts);
+  return fake;
+}
+
+afterEach(() => {
+  restore?.();
+  fake?.cleanup();
+  restore = undefined;
+  fake = undefined;
+});
+
+async function failure(p: Promise<unknown>): Promise<WizardError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WizardError);
+  return err as WizardError;
+}
+
+describe('build-image: build and ship', () => {
+  it('docker + kind: checks the daemon, builds the bundled app, loads it into the kind cluster', async () => {
+    const f = withTools(['docker', 'kind', 'podman']);
+    const ctx = stepContext(
+      buildConfig(),
+      preflight({ context: 'kind-dev', clusterKind: 'kind', clusterName: 'dev' }),
+    );
+    const plan = await buildImageStep.plan(ctx);
+    expect(f.calls()).toEqual([]); // plan runs nothing but `which`
+    const out = await buildImageStep.run(ctx);
+    const expected = [
+      'docker info --format {{.ServerVersion}}',
+      `docker build -t python-flask-server:v2 ${flask}`,
+      'kind load docker-image python-flask-server:v2 --name dev',
+    ];
+    expect(f.lines()).toEqual(expected);
+    expect(plan.commands?.map((c) => [c.cmd, ...c.args].join(' '))).toEqual(expected);
+    expect(out).toEqual({
+      'build-image': { image: 'python-flask-server:v2', tool: 'docker', loadedInto: 'kind dev' },
+    });
+    expect(ctx.logged).toContain('Successfully tagged python-flask-server:v2');
+  });
+
+  it('podman + minikube profile: saves an archive and loads it with -p', async () => {
+    const f = withTools(['podman', 'minikube']);
+    const ctx = stepContext(
+      buildConfig(),
+      preflight({ context: 'wiz', clusterKind: 'minikube', clusterName: 'wiz' }),
+    );
+    await buildImageStep.run(ctx);
+    const tar = path.join(ctx.stateDir, 'images', 'python-flask-server_v2.tar');
+    expect(f.lines()).toEqual([
+      'podman info',
+      `podman build -t python-flask-server:v2 ${flask}`,
+      `podman save -o ${tar} python-flask-server:v2`,
+      `minikube image load ${tar} -p wiz`,
+    ]);
+    expect(existsSync(tar)).toBe(true);
+  });
+
+  it('minikube default profile: no -p; detected from the context name alone', async () => {
+    const f = withTools(['docker', 'minikube']);
+    await buildImageStep.run(stepContext(buildConfig(), preflight({ context: 'minikube' })));
+    expect(f.lines().at(-1)).toBe('minikube image load python-flask-server:v2');
+  });
+
+  it('nerdctl + k3d detected from a k3d-<name> context', async () => {
+    const f = withTools(['nerdctl', 'k3d']);
+    const ctx = stepContext(buildConfig(), preflight({ context: 'k3d-demo' }));
+    const out = await buildImageStep.run(ctx);
+    const tar = path.join(ctx.stateDir, 'images', 'python-flask-server_v2.tar');
+    expect(f.lines()).toEqual([
+      'nerdctl info',
+      `nerdctl build -t python-flask-server:v2 ${flask}`,
+      `nerdctl save -o ${tar} python-flask-server:v2`,
+      `k3d image import ${tar} -c demo`,
+    ]);
+    expect(out['build-image']?.loadedInto).toBe('k3d demo');
+  });
+
+  it('pushes an image that names a registry when the cluster is not local', async () => {
+    const f = withTools(['docker']);
+    const image = 'registry.example.com:5000/team/flask:v2';
+    const out = await buildImageStep.run(
+      stepContext(buildConfig({ image }), preflight({ clusterKind: 'other' })),
+    );
+    expect(f.lines()).toEqual([
+      'docker info --format {{.ServerVersion}}',
+      `docker build -t ${image} ${flask}`,
+      `docker push ${image}`,
+    ]);
+    expect(out['build-image']?.loadedInto).toBe('registry registry.example.com:5000');
+  });
+
+  it('--skip preflight: no detection, an image with a registry is pushed', async () => {
+    const f = withTools(['docker', 'kind']);
+    await buildImageStep.run(stepContext(buildConfig({ image: 'localhost/flask:v1' })));
+    expect(f.lines().at(-1)).toBe('docker push localhost/flask:v1');
+  });
+
+  it('an image without a registry and no local cluster: a usage error naming image and build.load, nothing run', async () => {
+    const f = withTools(['docker']);
+    const err = await failure(
+      buildImageStep.run(stepContext(buildConfig({ image: 'me/flask:v2' }), preflight())),
+    );
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toMatch(/image: "me\/flask:v2" names no registry/);
+    expect(err.message).toMatch(/build\.load:/);
+    expect(f.calls()).toEqual([]);
+  });
+
+  it('build.load: none builds only; an explicit build.load overrides detection', async () => {
+    const f = withTools(['docker', 'kind', 'k3d']);
+    const pre = preflight({ context: 'kind-dev', clusterKind: 'kind', clusterName: 'dev' });
+    await buildImageStep.run(stepContext(buildConfig({ build: { enabled: true, load: 'none' } }), pre));
+    expect(f.lines()).toEqual([
+      'docker info --format {{.ServerVersion}}',
+      `docker build -t python-flask-server:v2 ${flask}`,
+    ]);
+    await buildImageStep.run(stepContext(buildConfig({ build: { enabled: true, load: 'k3d' } }), pre));
+    expect(f.lines().at(-1)).toBe('k3d image import python-flask-server:v2 -c k3s-default');
+  });
+
+  it('build.enabled: false is a no-op that marks the image prebuilt', async () => {
+    const f = withTools(['docker']);
+    const ctx = stepContext(buildConfig({ build: { enabled: false } }));
+    expect((await buildImageStep.plan(ctx)).notes?.[0]).toMatch(/build.enabled is false/);
+    expect(await buildImageStep.run(ctx)).toEqual({
+      'build-image': { image: 'python-flask-server:v2', prebuilt: true },
+    });
+    expect(f.calls()).toEqual([]);
+  });
+
+  it('build.tool picks podman even when docker is first on PATH; build.context is resolved from the config dir', async () => {
+    const f = withTools(['docker', 'podman']);
+    const ctx = stepContext(
+      buildConfig({ build: { enabled: true, tool: 'podman', context: 'app', load: 'none' } }),
+    );
+    ctx.configDir = ctx.stateDir;
+    mkdirSync(path.join(ctx.stateDir, 'app'));
+    writeFileSync(path.join(ctx.stateDir, 'app', 'Containerfile'), 'FROM scratch\n');
+    await buildImageStep.run(ctx);
+    expect(f.lines()).toEqual([
+      'podman info',
+      `podman build -t python-flask-server:v2 ${path.join(ctx.stateDir, 'app')}`,
+    ]);
+  });
+});
+
+describe('build-image: failures say what to do next', () => {
+  it('no container tool on PATH', async () => {
+    withTools(['kind']);
+    const ctx = stepContext(buildConfig(), preflight({ clusterKind: 'kind' }));
+    const plan = await buildImageStep.plan(ctx);
+    expect(plan.notes?.join('\n')).toMatch(
+      /no container tool on PATH \(looked for docker, podman, nerdctl\)/,
+    );
+    const err = await failure(buildImageStep.run(ctx));
+    expect(err.exitCode).toBe(1);
+    expect(err.message).toBe('no container tool found on PATH (looked for docker, podman, nerdctl)');
+    expect(err.hint).toMatch(/install Docker.*or install Podman.*or install nerdctl.*build\.enabled: false/);
+  });
+
+  it('the configured build.tool is missing', async () => {
+    withTools(['docker']);
+    const err = await failure(
+      buildImageStep.run(
+        stepContext(buildConfig({ build: { enabled: true, tool: 'nerdctl', load: 'none' } })),
+      ),
+    );
+    expect(err.message).toBe('build.tool is nerdctl, but nerdctl is not on PATH');
+  });
+
+  it('the daemon is not running: nothing is built', async () => {
+    const f = withTools(['docker', 'kind'], {
+      rules: [
+        {
+          match: 'docker info',
+          stderr: [
+            'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+          ],
+          exit: 1,
+        },
+      ],
+    });
+    const err = await failure(
+      buildImageStep.run(stepContext(buildConfig(), preflight({ clusterKind: 'kind' }))),
+    );
+    expect(err.message).toMatch(/docker is installed but its engine is not running/);
+    expect(err.message).toMatch(/Cannot connect to the Docker daemon/);
+    expect(err.hint).toMatch(/start the Docker daemon.*build\.enabled: false/);
+    expect(f.lines()).toEqual(['docker info --format {{.ServerVersion}}']);
+  });
+
+  it('a failed build carries the last lines of its log and stops before loading', async () => {
+    const log = Array.from({ length: 30 }, (_, i) => `#${i + 1} step output`);
+    const f = withTools(['docker', 'kind'], {
+      rules: [
+        {
+          match: 'docker build',
+          stdout: log,
+          stderr: ['ERROR: failed to solve: pip install exit code 1'],
+          exit: 1,
+        },
+      ],
+    });
+    const err = await failure(
+      buildImageStep.run(stepContext(buildConfig(), preflight({ clusterKind: 'kind' }))),
+    );
+    expect(err.message).toMatch(/^building python-flask-server:v2 failed/);
+    expect(err.message).toMatch(/ERROR: failed to solve: pip install exit code 1/);
+    expect(err.message).toMatch(/#30 step output/);
+    expect(err.message).not.toMatch(/#1 step output/);
+    expect(err.hint).toMatch(/build\.enabled: false/);
+    expect(f.lines().some((l) => l.startsWith('kind'))).toBe(false);
+  });
+
+  it('kind not on PATH: said before building', async () => {
+    const f = withTools(['docker']);
+    const err = await failure(
+      buildImageStep.run(stepContext(buildConfig(), preflight({ context: 'kind-x' }))),
+    );
+    expect(err.message).toMatch(/^kind is not on PATH/);
+    expect(err.hint).toMatch(/install kind/);
+    expect(f.calls()).toEqual([]);
+  });
+
+  it('a failed load and a failed push', async () => {
+    withTools(['docker', 'kind'], { fail: ['kind:load'] });
+    let err = await failure(
+      buildImageStep.run(stepContext(buildConfig(), preflight({ clusterKind: 'kind' }))),
+    );
+    expect(err.message).toMatch(
+      /loading python-flask-server:v2 into the cluster failed \(`kind load docker-image/,
+    );
+    expect(err.message).toMatch(/failing as told/);
+    restore?.();
+    restore = fake?.use({ fail: ['docker:push'] });
+    err = await failure(
+      buildImageStep.run(stepContext(buildConfig({ image: 'ghcr.io/me/flask:v2' }), preflight())),
+    );
+    expect(err.message).toMatch(/pushing ghcr.io\/me\/flask:v2 failed/);
+    expect(err.hint).toMatch(/docker login/);
+  });
+});
+
+describe('build-image: streaming', () => {
+  it('hands each build line to ctx.log, in order, while the build still runs', async () => {
+    const f0 = createFakeBin([]);
+    const ackDir = path.join(f0.dir, 'acks');
+    mkdirSync(ackDir);
+    const lines = ['#1 [internal] load build definition', '#2 FROM python', '#3 RUN pip install', '#4 DONE'];
+    // The stand-in prints line i, then waits until the test has received it (an ack file) before printing the
+    // next: it can only finish if every line reached ctx.log while it was still running.
+    withTools(['docker'], { rules: [{ match: 'docker build', stdout: lines, ackDir }] });
+    const received: string[] = [];
+    const ctx = stepContext(buildConfig({ build: { enabled: true, load: 'none' } }), undefined, (l) => {
+      const i = lines.indexOf(l);
+      if (i >= 0) {
+        received.push(l);
+        writeFileSync(path.join(ackDir, String(i)), '');
+      }
+    });
+    await buildImageStep.run(ctx);
+    expect(received).toEqual(lines);
+    f0.cleanup();
+  });
+});
