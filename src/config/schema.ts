@@ -1,0 +1,133 @@
+// The config file's shape: strict mappings (unknown keys are errors), field rules, defaults, and the `route`
+// shorthand expanded. Checks that relate fields to each other live in crossChecks.ts.
+import { z } from 'zod';
+import { defaultOf } from './defaults.js';
+import { bool, describe, list, num, oneOf, str, strict, stringMap } from './fields.js';
+import {
+  checkDnsLabel,
+  checkHostName,
+  checkImageRef,
+  checkIntRange,
+  checkIp,
+  checkLabelKey,
+  checkLabelValue,
+  checkNamespace,
+  checkObjectName,
+  checkPort,
+  checkServiceName,
+  checkWeight,
+} from './rules.js';
+import {
+  BUILD_TOOLS,
+  CERT_STORAGES,
+  type HostConfig,
+  ISTIO_API_VERSIONS,
+  KEY_TYPES,
+  LOAD_BALANCERS,
+  LOAD_TARGETS,
+  PROTOCOLS,
+  TLS_MODES,
+  type WizardConfig,
+} from './types.js';
+
+export const LIMITS = {
+  replicas: [0, 1000],
+  validityDays: [1, 3650],
+  timeoutSeconds: [1, 3600],
+  samples: [100, 100_000],
+} as const;
+
+const range =
+  ([min, max]: readonly [number, number]) =>
+  (v: number) =>
+    checkIntRange(v, min, max);
+
+const nonEmpty = (v: string) => (v === '' ? 'must not be empty' : undefined);
+
+const versionSchema = strict({
+  name: str(checkDnsLabel),
+  replicas: num(range(LIMITS.replicas)).default(1),
+});
+
+const routeSchema = strict({
+  // Whether the subset exists is a cross-check: it needs the versions list.
+  subset: str(nonEmpty),
+  weight: num(checkWeight),
+});
+
+const tlsSchema = strict({
+  mode: oneOf(TLS_MODES).default('SIMPLE'),
+  certFile: str(nonEmpty).optional(),
+  keyFile: str(nonEmpty).optional(),
+});
+
+const hostSchema = strict({
+  name: str(checkHostName),
+  protocol: oneOf(PROTOCOLS),
+  tls: tlsSchema.optional(),
+  route: str(nonEmpty).optional(),
+  routes: list(routeSchema, 'must list at least one route').optional(),
+}).transform((h): HostConfig => {
+  // Cross-checks reject route+routes, neither, and tls on HTTP, so this only normalises valid input.
+  const routes = h.routes ?? (h.route !== undefined ? [{ subset: h.route, weight: 100 }] : []);
+  const host: HostConfig = { name: h.name, protocol: h.protocol, routes };
+  if (h.protocol === 'HTTPS') host.tls = h.tls ?? { mode: 'SIMPLE' };
+  return host;
+});
+
+const gatewaySchema = strict({
+  name: str(checkObjectName).default(() => defaultOf('gateway').name),
+  selector: stringMap(
+    checkLabelKey,
+    checkLabelValue,
+    'must not be empty (the labels of the gateway pods, e.g. { istio: ingressgateway })',
+  ).default(() => defaultOf('gateway').selector),
+  workloadNamespace: str(checkNamespace).default(() => defaultOf('gateway').workloadNamespace),
+  httpsRedirect: bool().default(false),
+  alsoMesh: bool().default(false),
+});
+
+const certsSchema = strict({
+  storage: oneOf(CERT_STORAGES).default('credentialName'),
+  keyType: oneOf(KEY_TYPES).default('ecdsa-p256'),
+  validityDays: num(range(LIMITS.validityDays)).default(365),
+});
+
+const buildSchema = strict({
+  enabled: bool().default(true),
+  tool: oneOf(BUILD_TOOLS).optional(),
+  context: str(nonEmpty).optional(),
+  load: oneOf(LOAD_TARGETS).optional(),
+});
+
+const verifySchema = strict({
+  address: str(checkIp).optional(),
+  httpPort: num(checkPort).optional(),
+  httpsPort: num(checkPort).optional(),
+  timeoutSeconds: num(range(LIMITS.timeoutSeconds)).default(120),
+  samples: num(range(LIMITS.samples)).default(100),
+});
+
+export const configSchema = strict({
+  namespace: str(checkNamespace).default('default'),
+  app: str((v) => checkServiceName(v) ?? checkLabelValue(v)).default('flask'),
+  image: str(checkImageRef).default('python-flask-server:v2'),
+  versions: list(versionSchema, 'must list at least one version').default(() => defaultOf('versions')),
+  loadBalancer: oneOf(LOAD_BALANCERS).default('RANDOM'),
+  gateway: gatewaySchema.default(() => defaultOf('gateway')),
+  // "At least one host" depends on the caller (the TUI asks for hosts later), so it is a cross-check.
+  hosts: z
+    .array(hostSchema, { error: (issue) => `must be a list (got ${describe(issue.input)})` })
+    .default(() => []),
+  certs: certsSchema.default(() => defaultOf('certs')),
+  istio: strict({ apiVersion: oneOf(['auto', ...ISTIO_API_VERSIONS] as const).default('auto') }).default(() =>
+    defaultOf('istio'),
+  ),
+  build: buildSchema.default(() => defaultOf('build')),
+  verify: verifySchema.default(() => defaultOf('verify')),
+});
+
+// Compile-time proof that the schema produces exactly the shared contract.
+type SchemaOutput = z.output<typeof configSchema>;
+const _proof: (o: SchemaOutput) => WizardConfig = (o) => o;
+void _proof;

@@ -1,0 +1,47 @@
+// Things that are allowed but probably not what the person wants; printed, never fatal.
+import type { WizardConfig } from './types.js';
+
+export function configWarnings(config: WizardConfig): string[] {
+  const warnings: string[] = [];
+  const https = config.hosts.filter((h) => h.protocol === 'HTTPS');
+
+  if (config.certs.storage === 'file-mount') {
+    warnings.push(
+      'certs.storage: file-mount is legacy: it only works on Istio installs whose ingress gateway still mounts the ' +
+        'istio-ingressgateway-certs secret (from before SDS and credentialName became the default); ' +
+        'use credentialName unless your gateway is that old',
+    );
+    config.hosts.forEach((h, i) => {
+      if (h.tls?.mode === 'MUTUAL') {
+        warnings.push(
+          `hosts[${i}].tls.mode: MUTUAL with file-mount works only if the gateway also mounts the legacy ` +
+            'istio-ingressgateway-ca-certs secret',
+        );
+      }
+    });
+  }
+
+  if (config.hosts.length > 0) {
+    config.versions.forEach((v, i) => {
+      const routed = config.hosts.some((h) => h.routes.some((r) => r.subset === v.name && r.weight > 0));
+      if (!routed) warnings.push(`versions[${i}]: no host routes traffic to ${JSON.stringify(v.name)}`);
+    });
+  }
+
+  config.hosts.forEach((h, i) => {
+    h.routes.forEach((r, j) => {
+      const version = config.versions.find((v) => v.name === r.subset);
+      if (version?.replicas === 0 && r.weight > 0) {
+        warnings.push(
+          `hosts[${i}].routes[${j}]: version ${JSON.stringify(r.subset)} has 0 replicas, so its share of ` +
+            'requests will fail with 503',
+        );
+      }
+    });
+  });
+
+  if (config.gateway.httpsRedirect && config.hosts.length > 0 && https.length === 0) {
+    warnings.push('gateway.httpsRedirect: has no effect: no host uses HTTPS');
+  }
+  return warnings;
+}

@@ -1,0 +1,146 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, loadConfig, parseConfig, validateConfig } from '../../src/config/load.js';
+import type { WizardConfig } from '../../src/config/types.js';
+
+const EXAMPLE = fileURLToPath(new URL('../../assets/wizard.example.yaml', import.meta.url));
+
+const EXPECTED: WizardConfig = {
+  namespace: 'default',
+  app: 'flask',
+  image: 'python-flask-server:v2',
+  versions: [
+    { name: 'v1', replicas: 1 },
+    { name: 'v2', replicas: 1 },
+  ],
+  loadBalancer: 'RANDOM',
+  gateway: {
+    name: 'flask-gateway',
+    selector: { istio: 'ingressgateway' },
+    workloadNamespace: 'istio-system',
+    httpsRedirect: false,
+    alsoMesh: false,
+  },
+  hosts: [
+    {
+      name: 'flask.example1.com',
+      protocol: 'HTTPS',
+      tls: { mode: 'SIMPLE' },
+      routes: [{ subset: 'v2', weight: 100 }],
+    },
+    {
+      name: 'flask.example2.com',
+      protocol: 'HTTPS',
+      tls: { mode: 'SIMPLE' },
+      routes: [{ subset: 'v1', weight: 100 }],
+    },
+  ],
+  certs: { storage: 'credentialName', keyType: 'ecdsa-p256', validityDays: 365 },
+  istio: { apiVersion: 'auto' },
+  build: { enabled: true },
+  verify: { timeoutSeconds: 120, samples: 100 },
+};
+
+describe('the example config', () => {
+  it('loads to the expected normalised object, with no warnings', async () => {
+    const { config, configDir, warnings } = await loadConfig(EXAMPLE);
+    expect(config).toStrictEqual(EXPECTED);
+    expect(configDir).toBe(fileURLToPath(new URL('../../assets', import.meta.url)));
+    expect(warnings).toEqual([]);
+  });
+
+  it('round-trips: a validated config validates to itself', async () => {
+    const { config } = await loadConfig(EXAMPLE);
+    expect(validateConfig(structuredClone(config)).config).toStrictEqual(config);
+  });
+});
+
+describe('defaults', () => {
+  it('a minimal config gets every default', () => {
+    const text = 'hosts:\n  - { name: a.example.com, protocol: HTTP, route: v1 }\n';
+    const { config, warnings } = parseConfig(text, { source: 'min.yaml', configDir: '/tmp' });
+    expect(config).toStrictEqual({
+      ...defaultConfig(),
+      hosts: [{ name: 'a.example.com', protocol: 'HTTP', routes: [{ subset: 'v1', weight: 100 }] }],
+    });
+    expect(warnings).toEqual(['versions[1]: no host routes traffic to "v2"']);
+  });
+
+  it('`key:` with no value means the default', () => {
+    const text =
+      'namespace:\ngateway:\n  name:\nhosts:\n  - { name: a.b, protocol: HTTPS, tls: , route: v1 }\n';
+    const { config } = parseConfig(text, { source: 'x', configDir: '/' });
+    expect(config.namespace).toBe('default');
+    expect(config.gateway.name).toBe('flask-gateway');
+    expect(config.hosts[0]?.tls).toEqual({ mode: 'SIMPLE' });
+  });
+
+  it('defaultConfig() is hosts-empty and validates when hosts may be missing', () => {
+    const config = defaultConfig();
+    expect(config.hosts).toEqual([]);
+    expect(validateConfig(config, { allowMissing: ['hosts'] }).config).toStrictEqual(config);
+    // Fresh copies: mutating one does not leak into the next.
+    config.versions.push({ name: 'v3', replicas: 1 });
+    expect(defaultConfig().versions).toHaveLength(2);
+  });
+
+  it('an empty file gives the defaults but fails for the missing hosts', () => {
+    expect(() => parseConfig('', { source: 'empty.yaml', configDir: '/' })).toThrow(
+      'invalid config empty.yaml\n  - hosts: required: list at least one host (name, protocol, route)',
+    );
+    const { config } = parseConfig('', { source: 'empty.yaml', configDir: '/', allowMissing: ['hosts'] });
+    expect(config).toStrictEqual(defaultConfig());
+  });
+
+  it('normalises weighted routes, MUTUAL tls, and every optional section', () => {
+    const text = `
+namespace: shop
+app: web
+image: registry.example.com:5000/team/web@sha256:${'a'.repeat(64)}
+versions: [{ name: blue, replicas: 0 }, { name: green, replicas: 3 }]
+loadBalancer: LEAST_REQUEST
+gateway: { name: gw.shop, selector: { istio: ingress, "app.kubernetes.io/name": gw }, workloadNamespace: istio-ingress, httpsRedirect: true, alsoMesh: true }
+hosts:
+  - { name: "*.shop.example", protocol: HTTPS, tls: { mode: MUTUAL }, routes: [{ subset: green, weight: 3 }, { subset: blue, weight: 0 }] }
+certs: { storage: credentialName, keyType: rsa-2048, validityDays: 30 }
+istio: { apiVersion: networking.istio.io/v1beta1 }
+build: { enabled: false, tool: podman, load: push }
+verify: { address: "2001:db8::1", httpPort: 8080, httpsPort: 8443, timeoutSeconds: 30, samples: 500 }
+`;
+    const { config, warnings } = parseConfig(text, { source: 'full.yaml', configDir: '/' });
+    expect(config).toStrictEqual({
+      namespace: 'shop',
+      app: 'web',
+      image: `registry.example.com:5000/team/web@sha256:${'a'.repeat(64)}`,
+      versions: [
+        { name: 'blue', replicas: 0 },
+        { name: 'green', replicas: 3 },
+      ],
+      loadBalancer: 'LEAST_REQUEST',
+      gateway: {
+        name: 'gw.shop',
+        selector: { istio: 'ingress', 'app.kubernetes.io/name': 'gw' },
+        workloadNamespace: 'istio-ingress',
+        httpsRedirect: true,
+        alsoMesh: true,
+      },
+      hosts: [
+        {
+          name: '*.shop.example',
+          protocol: 'HTTPS',
+          tls: { mode: 'MUTUAL' },
+          routes: [
+            { subset: 'green', weight: 3 },
+            { subset: 'blue', weight: 0 },
+          ],
+        },
+      ],
+      certs: { storage: 'credentialName', keyType: 'rsa-2048', validityDays: 30 },
+      istio: { apiVersion: 'networking.istio.io/v1beta1' },
+      build: { enabled: false, tool: 'podman', load: 'push' },
+      verify: { address: '2001:db8::1', httpPort: 8080, httpsPort: 8443, timeoutSeconds: 30, samples: 500 },
+    });
+    // blue gets weight 0: nothing routes to it, which is worth a warning but allowed (a dark launch).
+    expect(warnings).toEqual(['versions[0]: no host routes traffic to "blue"']);
+  });
+});
