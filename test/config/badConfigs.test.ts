@@ -1,7 +1,7 @@
 // Each bad config must fail with a UsageError (exit 2) whose issue lines are exactly these, in file order.
 import { describe, expect, it } from 'vitest';
-import { EXIT, UsageError } from '../../src/errors.js';
 import { parseConfig } from '../../src/config/load.js';
+import { EXIT, UsageError } from '../../src/errors.js';
 
 /** A valid host list to append to configs whose problem lies elsewhere. */
 const HOSTS = 'hosts:\n  - { name: a.example.com, protocol: HTTP, route: v1 }\n';
@@ -21,7 +21,9 @@ const CASES: Case[] = [
   {
     name: 'unknown key in gateway',
     yaml: `gateway: { colour: blue }\n${HOSTS}`,
-    issues: ['gateway.colour: unknown key (allowed: name, selector, workloadNamespace, httpsRedirect, alsoMesh)'],
+    issues: [
+      'gateway.colour: unknown key (allowed: name, selector, workloadNamespace, httpsRedirect, alsoMesh)',
+    ],
   },
   {
     name: 'unknown top-level key',
@@ -58,7 +60,10 @@ const CASES: Case[] = [
   {
     name: 'missing host name and route',
     yaml: 'hosts:\n  - { protocol: HTTP }\n',
-    issues: ['hosts[0].name: required', 'hosts[0].routes: required (route: <version> or routes: [{ subset, weight }])'],
+    issues: [
+      'hosts[0].name: required',
+      'hosts[0].routes: required (route: <version> or routes: [{ subset, weight }])',
+    ],
   },
   {
     name: 'route and routes together',
@@ -96,7 +101,9 @@ const CASES: Case[] = [
   {
     name: 'host label longer than 63',
     yaml: `hosts:\n  - { name: ${'a'.repeat(64)}.com, protocol: HTTP, route: v1 }\n`,
-    issues: [`hosts[0].name: "${'a'.repeat(64)}.com": label "${'a'.repeat(64)}" is longer than 63 characters`],
+    issues: [
+      `hosts[0].name: "${'a'.repeat(64)}.com": label "${'a'.repeat(64)}" is longer than 63 characters`,
+    ],
   },
   {
     name: 'trailing dot in a host name',
@@ -106,7 +113,10 @@ const CASES: Case[] = [
   {
     name: 'duplicate hosts, case-insensitively',
     yaml: 'hosts:\n  - { name: a.b, protocol: HTTP, route: v1 }\n  - { name: A.B, protocol: HTTP, route: v2 }\n',
-    issues: ['hosts[1].name: "A.B" must be lower-case', 'hosts[1].name: "A.B" is already defined by hosts[0]'],
+    issues: [
+      'hosts[1].name: "A.B" must be lower-case',
+      'hosts[1].name: "A.B" is already defined by hosts[0]',
+    ],
   },
   {
     name: 'duplicate version names',
@@ -138,7 +148,10 @@ const CASES: Case[] = [
   {
     name: 'negative and fractional weights',
     yaml: 'hosts:\n  - { name: a.b, protocol: HTTP, routes: [{ subset: v1, weight: -1 }, { subset: v2, weight: 0.5 }] }\n',
-    issues: ['hosts[0].routes[0].weight: -1 must be a whole number ≥ 0', 'hosts[0].routes[1].weight: 0.5 must be a whole number ≥ 0'],
+    issues: [
+      'hosts[0].routes[0].weight: -1 must be a whole number ≥ 0',
+      'hosts[0].routes[1].weight: 0.5 must be a whole number ≥ 0',
+    ],
   },
   {
     name: 'all weights zero',
@@ -198,7 +211,9 @@ const CASES: Case[] = [
   {
     name: 'empty selector',
     yaml: `gateway: { selector: {} }\n${HOSTS}`,
-    issues: ['gateway.selector: must not be empty (the labels of the gateway pods, e.g. { istio: ingressgateway })'],
+    issues: [
+      'gateway.selector: must not be empty (the labels of the gateway pods, e.g. { istio: ingressgateway })',
+    ],
   },
   {
     name: 'bad selector key and value',
@@ -212,7 +227,10 @@ const CASES: Case[] = [
   {
     name: 'booleans must be booleans (YAML 1.2: yes is a string)',
     yaml: `gateway: { httpsRedirect: yes }\nbuild: { enabled: "false" }\n${HOSTS}`,
-    issues: ['gateway.httpsRedirect: must be true or false (got "yes")', 'build.enabled: must be true or false (got "false")'],
+    issues: [
+      'gateway.httpsRedirect: must be true or false (got "yes")',
+      'build.enabled: must be true or false (got "false")',
+    ],
   },
   {
     name: 'certs limits and enums',
