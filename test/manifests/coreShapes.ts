@@ -5,7 +5,7 @@
  * cross-field rules the apiserver enforces (apps/v1 selector must match the template labels; kubernetes.io/tls
  * needs tls.crt and tls.key).
  */
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import type { K8sObject } from '../../src/manifests/types.js';
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';

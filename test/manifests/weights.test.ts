@@ -39,7 +39,7 @@ describe('toPercentages (largest remainder)', () => {
       const len = 1 + Math.floor(rand() * 12);
       const big = rand() < 0.3;
       const weights = Array.from({ length: len }, () => Math.floor(rand() * (big ? 1_000_000 : 10)));
-      if (weights.every((w) => w === 0)) weights[0] = 1;
+      if (!weights.some((w) => w > 0)) weights[0] = 1;
       const total = weights.reduce((a, b) => a + b, 0);
       const pct = toPercentages(weights);
       // Collect violations and assert once per vector: thousands of expect() calls would dominate the runtime.

@@ -21,7 +21,7 @@
  * apiserver tier cover cross-object rules.
  */
 import { readFileSync } from 'node:fs';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 
 const CRD_DIR = new URL('../../../shared/fixtures/crds/', import.meta.url);
