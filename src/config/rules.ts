@@ -59,6 +59,7 @@ export function checkObjectName(value: string): string | undefined {
 /** A host name for Istio: DNS-1123 subdomain, labels ≤ 63, or a wildcard `*.` as the whole left-most label. */
 export function checkHostName(value: string): string | undefined {
   const rest = value.startsWith('*.') ? value.slice(2) : value;
+  if (value === '*.') return `"*.": a wildcard needs a domain after it, like *.example.com`;
   if (rest.includes('*')) {
     return `${quote(value)}: a wildcard is only allowed as the whole left-most label, like *.example.com`;
   }
