@@ -79,6 +79,9 @@ export async function applyObject(
     what: `apply ${ref}`,
   });
 
+  if (obj.kind === 'Namespace' && obj.apiVersion === 'v1') {
+    ctx.namespaces.set(obj.metadata.name, ctx.dryRun && !existed ? 'dry-run-created' : 'exists');
+  }
   let outcome: ApplyOutcome;
   if (!existed) outcome = 'created';
   else if (ctx.dryRun) outcome = sameObject(before.body, res.body) ? 'unchanged' : 'configured';

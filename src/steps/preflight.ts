@@ -1,0 +1,148 @@
+// Step preflight: reads the cluster, writes nothing. Each check logs PASS / WARN / FAIL with a one-line fix; any
+// FAIL stops the run before a single object is written. Its outputs (resolved Istio apiVersion, gateway address
+// and ports, cluster kind) feed the later steps.
+import type { WizardConfig } from '../config/types.js';
+import { WizardError } from '../errors.js';
+import type { ClusterIo } from '../io/types.js';
+import { detectClusterKind } from './preflight/clusterKind.js';
+import { checkGateway, type GatewayFacts } from './preflight/gateway.js';
+import { checkIstio, ISTIO_GROUP } from './preflight/istio.js';
+import { checkNamespace } from './preflight/namespace.js';
+import { checkOwnership } from './preflight/ownership.js';
+import { accessQuestions, checkPermissions } from './preflight/permissions.js';
+import { plannedRefs } from './preflight/planned.js';
+import { type CheckResult, fail, formatCheck, pass } from './preflight/result.js';
+import type { LogFn, PreflightOutputs, Step } from './types.js';
+
+const CHECKS = [
+  'API server reachable, Kubernetes version',
+  'Istio CRDs installed; which networking.istio.io versions are served (resolves istio.apiVersion: auto)',
+  'permissions (SelfSubjectAccessReview) for every verb the plan needs, incl. secrets in the gateway namespace',
+  'app namespace exists or will be created; sidecar injection label',
+  'ingress gateway pods (gateway.selector in gateway.workloadNamespace), its Service, ports 80/443 and address',
+  'objects with the plan’s names that another manager owns',
+  'cluster kind (kind / minikube / k3d) for build-image',
+];
+
+export const preflightStep: Step<'config' | 'io' | 'log'> = {
+  id: 'preflight',
+  title: 'Check the cluster',
+  effect: 'none',
+  needs: [],
+  inputs: ({ config }) => ({
+    namespace: config.namespace,
+    app: config.app,
+    versions: config.versions.map((v) => v.name),
+    gateway: config.gateway,
+    hosts: config.hosts.map((h) => [h.name, h.protocol]),
+    storage: config.certs.storage,
+    istio: config.istio.apiVersion,
+  }),
+  async plan() {
+    return { notes: CHECKS.map((c) => `check: ${c}`) };
+  },
+  async run({ config, io, log }) {
+    return { preflight: await runPreflight(io.cluster, config, log) };
+  },
+};
+
+/** Runs every check, logging each result; throws a WizardError listing the failures. */
+export async function runPreflight(
+  cluster: ClusterIo,
+  config: WizardConfig,
+  log: LogFn,
+): Promise<PreflightOutputs> {
+  const target = cluster.target();
+  if (target.offline) throw new WizardError('internal: preflight needs a live cluster');
+  const results: CheckResult[] = [];
+  const report = (...rs: CheckResult[]) => {
+    for (const r of rs) {
+      results.push(r);
+      log(formatCheck(r));
+    }
+  };
+  /** A check that throws (403 on a read, say) becomes a FAIL line; the other checks still run. */
+  const guarded = async (what: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (e) {
+      const err = e as WizardError;
+      report(fail(`${what}: ${err.message}`, err.hint));
+    }
+  };
+
+  try {
+    const v = await cluster.serverVersion();
+    report(
+      pass(`API server reachable: ${target.server} (context ${target.context}), Kubernetes ${v.gitVersion}`),
+    );
+  } catch (e) {
+    const err = e as WizardError;
+    report(fail(err.message, err.hint));
+    throw failure(results);
+  }
+
+  const kind = detectClusterKind(target.context);
+  report(
+    pass(
+      kind.clusterKind === 'other'
+        ? `cluster kind: not kind/minikube/k3d (context ${target.context}); build-image will push or skip loading`
+        : `cluster kind: ${kind.clusterKind} (cluster ${kind.clusterName})`,
+    ),
+  );
+
+  let apiVersion: PreflightOutputs['apiVersion'] | undefined;
+  await guarded('Istio CRDs', async () => {
+    const istio = await checkIstio(cluster, config.istio.apiVersion);
+    apiVersion = istio.apiVersion;
+    report(istio.result);
+  });
+
+  // Plan with the resolved version; if Istio is missing, still check the rest against the non-Istio objects.
+  const planned = plannedRefs(config, apiVersion ?? 'networking.istio.io/v1').filter(
+    (r) => apiVersion || !r.apiVersion.startsWith(`${ISTIO_GROUP}/`),
+  );
+
+  let nsExists = true;
+  const nsResults: CheckResult[] = [];
+  await guarded(`namespace ${config.namespace}`, async () => {
+    const ns = await checkNamespace(cluster, config.namespace);
+    nsExists = ns.exists;
+    nsResults.push(...ns.results);
+  });
+
+  await guarded('permissions', async () => {
+    const questions = accessQuestions(plannedRefs(config, apiVersion ?? 'networking.istio.io/v1'), {
+      gatewayNamespace: config.gateway.workloadNamespace,
+      appNamespace: config.namespace,
+      createNamespace: !nsExists,
+    });
+    report(...(await checkPermissions(cluster, questions)));
+  });
+  report(...nsResults);
+
+  let facts: GatewayFacts = {};
+  await guarded('ingress gateway', async () => {
+    const gw = await checkGateway(cluster, config.gateway, kind.clusterKind);
+    facts = gw.facts;
+    report(...gw.results);
+  });
+
+  await guarded('existing objects', async () => {
+    report(...(await checkOwnership(cluster, planned)));
+  });
+
+  if (results.some((r) => r.level === 'fail') || !apiVersion) throw failure(results);
+  const warnings = results.filter((r) => r.level === 'warn').length;
+  log(`preflight passed${warnings ? ` with ${warnings} warning${warnings > 1 ? 's' : ''}` : ''}`);
+  return { context: target.context, server: target.server, apiVersion, ...facts, ...kind };
+}
+
+function failure(results: CheckResult[]): WizardError {
+  const fails = results.filter((r) => r.level === 'fail');
+  return new WizardError(
+    `preflight failed (${fails.length} check${fails.length === 1 ? '' : 's'}); nothing was written:\n${fails
+      .map((f) => `  - ${f.message}${f.fix ? `\n    fix: ${f.fix}` : ''}`)
+      .join('\n')}`,
+  );
+}

@@ -1,0 +1,89 @@
+// Objects with the plan's names that someone else already manages: server-side apply would share or (with
+// --force-conflicts) take their fields, so say so before it happens.
+import { MANAGED_BY_LABEL, MANAGER } from '../../config/types.js';
+import type { ClusterIo, ObjectRef } from '../../io/types.js';
+import type { K8sObject } from '../../manifests/types.js';
+import { type CheckResult, pass, warn } from './result.js';
+
+interface ManagedField {
+  manager?: string;
+  operation?: string;
+  subresource?: string;
+  fieldsV1?: Record<string, unknown>;
+}
+
+/** Managers other than ours that own spec/data fields (status writers and our own entries do not count). */
+export function foreignManagers(obj: K8sObject, fieldManager = MANAGER): string[] {
+  const mf: ManagedField[] =
+    (obj.metadata && (obj.metadata as { managedFields?: ManagedField[] }).managedFields) || [];
+  const out = new Set<string>();
+  for (const m of mf) {
+    if (!m.manager || m.manager === fieldManager || m.subresource) continue;
+    const f = m.fieldsV1 ?? {};
+    if ('f:spec' in f || 'f:data' in f || 'f:stringData' in f) out.add(m.manager);
+  }
+  return [...out];
+}
+
+const refText = (r: ObjectRef) =>
+  r.namespace ? `${r.kind}/${r.namespace}/${r.name}` : `${r.kind}/${r.name}`;
+
+/** Lists each planned kind per namespace once (not one GET per object), falling back to GETs without list rights. */
+async function existing(cluster: ClusterIo, planned: readonly ObjectRef[]): Promise<Map<string, K8sObject>> {
+  const found = new Map<string, K8sObject>();
+  const groups = new Map<string, ObjectRef[]>();
+  for (const r of planned) {
+    const k = `${r.apiVersion}|${r.kind}|${r.namespace ?? ''}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  for (const refs of groups.values()) {
+    const first = refs[0] as ObjectRef;
+    const names = new Set(refs.map((r) => r.name));
+    try {
+      const items = await cluster.list({
+        apiVersion: first.apiVersion,
+        kind: first.kind,
+        namespace: first.namespace,
+      });
+      for (const o of items)
+        if (names.has(o.metadata.name)) found.set(refText({ ...first, name: o.metadata.name }), o);
+    } catch {
+      for (const r of refs) {
+        const o = await cluster.get(r).catch(() => undefined);
+        if (o) found.set(refText(r), o);
+      }
+    }
+  }
+  return found;
+}
+
+export async function checkOwnership(
+  cluster: ClusterIo,
+  planned: readonly ObjectRef[],
+): Promise<CheckResult[]> {
+  const found = await existing(cluster, planned);
+  const results: CheckResult[] = [];
+  let ours = 0;
+  for (const r of planned) {
+    const o = found.get(refText(r));
+    if (!o) continue;
+    const labelled = o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGER;
+    const others = foreignManagers(o);
+    if (labelled && others.length === 0) {
+      ours++;
+      continue;
+    }
+    const who = others.length
+      ? `managed by ${others.map((m) => `"${m}"`).join(', ')}`
+      : 'not created by the wizard';
+    results.push(
+      warn(
+        `${refText(r)} already exists, ${who}${labelled ? '' : ` (no ${MANAGED_BY_LABEL}=${MANAGER} label)`}: applying will take it over`,
+        `rename it in the config, delete it, or accept; conflicting fields need --force-conflicts`,
+      ),
+    );
+  }
+  const fresh = planned.length - ours - results.length;
+  results.unshift(pass(`planned objects: ${fresh} new, ${ours} already managed by the wizard`));
+  return results;
+}

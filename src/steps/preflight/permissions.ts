@@ -1,0 +1,52 @@
+// Can the current user do everything the plan needs? Asked with SelfSubjectAccessReview before anything is
+// written, so that e.g. a forbidden `create secrets` in istio-system stops the run at preflight, not half-way.
+import type { AccessQuestion, ClusterIo, ObjectRef } from '../../io/types.js';
+import { type CheckResult, fail, pass } from './result.js';
+
+const RESOURCE: Record<string, { group: string; resource: string }> = {
+  Deployment: { group: 'apps', resource: 'deployments' },
+  Service: { group: '', resource: 'services' },
+  Secret: { group: '', resource: 'secrets' },
+  DestinationRule: { group: 'networking.istio.io', resource: 'destinationrules' },
+  VirtualService: { group: 'networking.istio.io', resource: 'virtualservices' },
+  Gateway: { group: 'networking.istio.io', resource: 'gateways' },
+};
+
+/** The questions for a plan: get/create/patch per planned kind and namespace, plus what preflight itself reads. */
+export function accessQuestions(
+  planned: readonly ObjectRef[],
+  opts: { gatewayNamespace: string; appNamespace: string; createNamespace: boolean },
+): AccessQuestion[] {
+  const qs = new Map<string, AccessQuestion>();
+  const add = (q: AccessQuestion) => qs.set(`${q.verb} ${q.group}/${q.resource} ${q.namespace ?? ''}`, q);
+  for (const ref of planned) {
+    const r = RESOURCE[ref.kind];
+    if (!r) continue;
+    for (const verb of ['get', 'create', 'patch']) add({ verb, ...r, namespace: ref.namespace });
+  }
+  add({ verb: 'get', group: '', resource: 'namespaces' });
+  if (opts.createNamespace) add({ verb: 'create', group: '', resource: 'namespaces' });
+  add({ verb: 'list', group: '', resource: 'pods', namespace: opts.gatewayNamespace });
+  add({ verb: 'list', group: '', resource: 'services', namespace: opts.gatewayNamespace });
+  return [...qs.values()];
+}
+
+export function describeQuestion(q: AccessQuestion): string {
+  const res = q.group ? `${q.resource}.${q.group}` : q.resource;
+  return `${q.verb} ${res}${q.namespace ? ` in namespace ${q.namespace}` : ' (cluster-wide)'}`;
+}
+
+export async function checkPermissions(
+  cluster: ClusterIo,
+  questions: AccessQuestion[],
+): Promise<CheckResult[]> {
+  const answers = await Promise.all(questions.map((q) => cluster.accessReview(q)));
+  const denied = questions.filter((_, i) => !answers[i]?.allowed);
+  if (denied.length === 0) return [pass(`permissions: all ${questions.length} needed verbs allowed`)];
+  return denied.map((q) =>
+    fail(
+      `permission missing: cannot ${describeQuestion(q)}`,
+      `ask a cluster admin for a Role/ClusterRole granting "${q.verb}" on ${q.group ? `${q.resource}.${q.group}` : q.resource}, or use another --context`,
+    ),
+  );
+}

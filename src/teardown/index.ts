@@ -1,0 +1,2 @@
+export { planTeardown } from './plan.js';
+export { refText, runTeardown, type TeardownResult } from './run.js';

@@ -1,0 +1,51 @@
+// What teardown removes: exactly the objects the wizard manages — an object must carry the wizard's managed-by
+// label AND have a name the plan would give it. Nothing else (not the namespace, not look-alikes with the same
+// labels under other names). Local certificates stay; the CLI handles --purge-certs.
+import { MANAGED_BY_LABEL, MANAGER, type WizardConfig } from '../config/types.js';
+import type { ClusterIo, ObjectRef } from '../io/types.js';
+import { ISTIO_GROUP, pickApiVersion } from '../steps/preflight/istio.js';
+import { plannedRefs } from '../steps/preflight/planned.js';
+
+const key = (r: ObjectRef) => `${r.kind}|${r.namespace ?? ''}|${r.name}`;
+
+/** Planned refs for both certificate storages (the config may have switched since the objects were applied). */
+function candidates(config: WizardConfig, apiVersion: string | undefined): ObjectRef[] {
+  const v = (apiVersion ?? 'networking.istio.io/v1') as Parameters<typeof plannedRefs>[1];
+  const all = (['credentialName', 'file-mount'] as const).flatMap((storage) =>
+    plannedRefs({ ...config, certs: { ...config.certs, storage } }, v),
+  );
+  const seen = new Set<string>();
+  return all.filter((r) => {
+    if (!apiVersion && r.apiVersion.startsWith(`${ISTIO_GROUP}/`)) return false; // Istio absent: none can exist
+    if (seen.has(key(r))) return false;
+    seen.add(key(r));
+    return true;
+  });
+}
+
+/** The objects to delete, in reverse apply order (Gateway first, Deployments last). */
+export async function planTeardown(cluster: ClusterIo, config: WizardConfig): Promise<ObjectRef[]> {
+  const served = await cluster.servedVersions(ISTIO_GROUP);
+  // Any served version reads the same stored objects; prefer the configured one when it is served.
+  const apiVersion = pickApiVersion(served, config.istio.apiVersion) ?? pickApiVersion(served, 'auto');
+  const wanted = candidates(config, apiVersion);
+
+  // One labelled list per kind and namespace instead of a GET per object.
+  const groups = new Map<string, ObjectRef[]>();
+  for (const r of wanted) {
+    const g = `${r.apiVersion}|${r.kind}|${r.namespace ?? ''}`;
+    groups.set(g, [...(groups.get(g) ?? []), r]);
+  }
+  const present = new Set<string>();
+  for (const refs of groups.values()) {
+    const first = refs[0] as ObjectRef;
+    const items = await cluster.list({
+      apiVersion: first.apiVersion,
+      kind: first.kind,
+      namespace: first.namespace,
+      labelSelector: `${MANAGED_BY_LABEL}=${MANAGER}`,
+    });
+    for (const o of items) present.add(key({ ...first, name: o.metadata.name }));
+  }
+  return wanted.filter((r) => present.has(key(r))).reverse();
+}

@@ -1,0 +1,123 @@
+// Shared setup of the real-API-server tier: one control plane per test file, admin/restricted clients, example
+// configs. On a machine without Go the tier is skipped with a visible message (never a silent pass).
+import { afterAll, beforeAll } from 'vitest';
+import { defaultConfig } from '../../src/config/defaults.js';
+import type { HostConfig, WizardConfig } from '../../src/config/types.js';
+import { connectCluster } from '../../src/io/kube/connect.js';
+import type { LiveCluster } from '../../src/io/kube/live.js';
+import type { CertBundle } from '../../src/manifests/types.js';
+import { type ControlPlane, ensureBinaries, startControlPlane } from '../control-plane/controlPlane.js';
+
+const bins = await ensureBinaries();
+/** Set when the tier cannot run here; describe.skipIf(skipReason) and the message below make that visible. */
+export const skipReason = 'skip' in bins ? bins.skip : undefined;
+if (skipReason) {
+  process.stderr.write(`\n*** SKIPPED: real API server tests (test/cluster): ${skipReason}\n\n`);
+}
+
+export interface Suite {
+  cp: ControlPlane;
+  admin: LiveCluster;
+  /** Another admin client (e.g. in server-dry-run mode); closed after the file. */
+  connect(opts?: {
+    kubeconfig?: string;
+    dryRunServer?: boolean;
+    fieldManager?: string;
+    context?: string;
+  }): Promise<LiveCluster>;
+}
+
+/** Starts one control plane for the file (in beforeAll) and stops it after. */
+export function useControlPlane(): () => Suite {
+  let suite: Suite | undefined;
+  const opened: LiveCluster[] = [];
+  beforeAll(async () => {
+    if (skipReason || 'skip' in bins) return;
+    const cp = await startControlPlane({ binaries: bins });
+    const connect: Suite['connect'] = async (opts = {}) => {
+      const c = await connectCluster({ kubeconfig: opts.kubeconfig ?? cp.adminKubeconfig, ...opts });
+      opened.push(c);
+      return c;
+    };
+    suite = { cp, admin: await connect(), connect };
+  }, 30 * 60_000);
+  afterAll(async () => {
+    for (const c of opened) c.close();
+    await suite?.cp.stop();
+  }, 60_000);
+  return () => {
+    if (!suite) throw new Error('control plane not started');
+    return suite;
+  };
+}
+
+function https(name: string, subset: string, mode: 'SIMPLE' | 'MUTUAL' = 'SIMPLE'): HostConfig {
+  return { name, protocol: 'HTTPS', tls: { mode }, routes: [{ subset, weight: 100 }] };
+}
+
+/** assets/wizard.example.yaml, as the loader would fill it in. */
+export function exampleConfig(): WizardConfig {
+  const c = defaultConfig();
+  c.hosts = [https('flask.example1.com', 'v2'), https('flask.example2.com', 'v1')];
+  c.istio.apiVersion = 'auto';
+  return c;
+}
+
+/** Weighted routes, a MUTUAL host, an HTTP host, file-mount certificates and a redirect, in its own namespace. */
+export function weightedConfig(): WizardConfig {
+  const c = defaultConfig();
+  c.namespace = 'weighted';
+  c.app = 'shop';
+  c.versions = [
+    { name: 'v1', replicas: 2 },
+    { name: 'v2', replicas: 1 },
+  ];
+  c.hosts = [
+    {
+      name: 'shop.example.com',
+      protocol: 'HTTPS',
+      tls: { mode: 'SIMPLE' },
+      routes: [
+        { subset: 'v1', weight: 3 },
+        { subset: 'v2', weight: 1 },
+      ],
+    },
+    https('mtls.example.com', 'v2', 'MUTUAL'),
+    { name: 'plain.example.com', protocol: 'HTTP', routes: [{ subset: 'v1', weight: 100 }] },
+  ];
+  c.certs.storage = 'file-mount';
+  c.gateway.name = 'shop-gateway';
+  return c;
+}
+
+/** N HTTPS hosts (bench and the large-plan test). */
+export function manyHostsConfig(n: number): WizardConfig {
+  const c = defaultConfig();
+  c.namespace = 'many';
+  c.hosts = Array.from({ length: n }, (_, i) => https(`h${i}.example.com`, i % 2 ? 'v1' : 'v2'));
+  return c;
+}
+
+/** Not real key material: the API server does not parse PEM, and real keys must never enter the repo. */
+export function fakeCerts(config: WizardConfig): CertBundle {
+  const pem = (what: string, host: string) =>
+    `-----BEGIN ${what}-----\nZmFrZSBmb3IgJHtob3N0fQ==\n# ${host}\n-----END ${what}-----\n`;
+  const hosts: CertBundle['hosts'] = {};
+  for (const h of config.hosts.filter((x) => x.protocol === 'HTTPS')) {
+    hosts[h.name] = {
+      certPem: pem('CERTIFICATE', h.name),
+      keyPem: pem('TEST KEY', h.name),
+      caPem: pem('CERTIFICATE', 'ca'),
+    };
+  }
+  return { caPem: pem('CERTIFICATE', 'ca'), hosts };
+}
+
+/** Server-set metadata (not part of what builders emit). */
+export interface ServerMeta {
+  resourceVersion?: string;
+  generation?: number;
+  managedFields?: { manager: string; operation: string; subresource?: string }[];
+  labels?: Record<string, string>;
+}
+export const meta = (o: { metadata: unknown } | undefined): ServerMeta => (o?.metadata ?? {}) as ServerMeta;
