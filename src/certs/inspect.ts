@@ -7,9 +7,16 @@ export const EKU_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Parses the first certificate of a PEM file (a chain may follow it). Throws on anything that is not one. */
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
+
+/**
+ * Parses the first certificate of a PEM file: X509Certificate rejects a whole chain, and provided files often
+ * carry one after the leaf. Throws on anything that is not a certificate.
+ */
 export function parseCert(pem: string | Buffer): X509Certificate {
-  return new X509Certificate(pem);
+  const first = PEM_CERT.exec(pem.toString())?.[0];
+  if (!first) throw new Error('no PEM certificate found');
+  return new X509Certificate(first);
 }
 
 /** Throws on a missing, malformed or passphrase-protected key. */
