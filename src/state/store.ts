@@ -5,10 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXIT, WizardError } from '../errors.js';
-import { STEP_IDS, type StepId, type StepStatus } from '../steps/types.js';
+import { type RunMode, STEP_IDS, type StepId, type StepStatus } from '../steps/types.js';
 import { STATE_FILE, STATE_TOOL, STATE_VERSION, type StepRecord, type WizardState } from './types.js';
 
 const STATUSES: readonly StepStatus[] = ['pending', 'running', 'done', 'skipped', 'failed'];
+const MODES: readonly RunMode[] = ['live', 'server-dry-run', 'client-dry-run'];
 const RESET_HINT = 'run again with --reset to start over (certificates in the state directory are kept)';
 const TEMP_PREFIX = `.${STATE_FILE}.`;
 
@@ -102,6 +103,7 @@ function checkShape(path: string, raw: unknown): WizardState {
     if (rec.finishedAt !== undefined && typeof rec.finishedAt !== 'string')
       return bad(`steps.${id}.finishedAt`);
     if (rec.error !== undefined && typeof rec.error !== 'string') return bad(`steps.${id}.error`);
+    if (rec.mode !== undefined && !MODES.includes(rec.mode as RunMode)) return bad(`steps.${id}.mode`);
   }
   return raw as unknown as WizardState;
 }

@@ -1,0 +1,48 @@
+// The plan as text lines, cut to fit: shared by the Ink PlanView and the plain prompt fallback, so both show
+// the same thing. Manifests go through redactSecrets first — a plan view must never show a private key.
+import { redactSecrets } from '../manifests/redact.js';
+import { toYamlStream } from '../manifests/yaml.js';
+import type { StepPlan } from '../steps/types.js';
+import { truncate } from './format.js';
+
+export interface PlanTextOptions {
+  /** Terminal columns; long lines are cut with an ellipsis. */
+  width?: number;
+  /** At most this many lines; the rest is counted, not shown. */
+  maxLines?: number;
+}
+
+export interface PlanText {
+  lines: string[];
+  /** Lines left out to fit maxLines (0 when everything is shown). */
+  hidden: number;
+}
+
+export function planText(plan: StepPlan, opts: PlanTextOptions = {}): PlanText {
+  const width = Math.max(20, opts.width ?? 80);
+  const maxLines = Math.max(3, opts.maxLines ?? 30);
+  const all: string[] = [];
+  for (const note of plan.notes ?? []) all.push(`- ${note}`);
+  for (const c of plan.commands ?? []) {
+    all.push(`$ ${[c.cmd, ...c.args.map(shellQuote)].join(' ')}${c.why ? `   # ${c.why}` : ''}`);
+  }
+  const manifests = plan.manifests ?? [];
+  if (manifests.length) {
+    const yaml = toYamlStream(redactSecrets(manifests)).replace(/\n$/, '');
+    all.push(...yaml.split('\n'));
+  }
+  if (all.length === 0) all.push('(nothing to do)');
+  const cut = all.map((l) => truncate(l.replace(/\t/g, '  '), width));
+  if (cut.length <= maxLines) return { lines: cut, hidden: 0 };
+  // Keep room for the line that says how much is hidden.
+  const shown = cut.slice(0, maxLines - 1);
+  const hidden = cut.length - shown.length;
+  shown.push(
+    truncate(`… ${hidden} more line${hidden === 1 ? '' : 's'} hidden (see them all with --dry-run)`, width),
+  );
+  return { lines: shown, hidden };
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}

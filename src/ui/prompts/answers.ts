@@ -1,0 +1,319 @@
+// The answers a person gives instead of (or on top of) a config file. Each question validates inline with the
+// same rules as the config file (src/config/rules.ts), so a bad value is asked again on the spot. Defaults come
+// from, in order: what is already set (config file / state), what preflight found on the cluster, the built-ins.
+import { confirm, input, number, select } from '@inquirer/prompts';
+import { defaultConfig } from '../../config/defaults.js';
+import {
+  checkDnsLabel,
+  checkImageRef,
+  checkIntRange,
+  checkIp,
+  checkLabelKey,
+  checkLabelValue,
+  checkNamespace,
+  checkObjectName,
+  checkPort,
+  checkServiceName,
+} from '../../config/rules.js';
+import {
+  CERT_STORAGES,
+  type CertStorage,
+  KEY_TYPES,
+  type KeyType,
+  LOAD_BALANCERS,
+  type LoadBalancer,
+  type VersionConfig,
+  type WizardConfig,
+} from '../../config/types.js';
+import type { StepId } from '../../steps/types.js';
+import { editHosts } from './hosts.js';
+import { ask, type PromptIo, promptContext, requireInteractive } from './io.js';
+
+export const ANSWER_KEYS = [
+  'namespace',
+  'app',
+  'image',
+  'versions',
+  'loadBalancer',
+  'build.enabled',
+  'gateway.name',
+  'gateway.selector',
+  'gateway.workloadNamespace',
+  'gateway.httpsRedirect',
+  'hosts',
+  'certs.storage',
+  'certs.keyType',
+  'certs.validityDays',
+  'verify.address',
+  'verify.httpPort',
+  'verify.httpsPort',
+] as const;
+/** Config keys the wizard can ask for, dotted like the config file. Asked in this order. */
+export type AnswerKey = (typeof ANSWER_KEYS)[number];
+
+/** What a first interactive run without a config file asks (Enter keeps each default). */
+export const FIRST_RUN_KEYS: readonly AnswerKey[] = [
+  'namespace',
+  'app',
+  'image',
+  'versions',
+  'loadBalancer',
+  'hosts',
+];
+
+/** The keys "edit the answers" asks for each step. */
+export const STEP_KEYS: Record<StepId, readonly AnswerKey[]> = {
+  preflight: [],
+  'build-image': ['build.enabled', 'image'],
+  'deploy-versions': ['image', 'versions', 'namespace', 'app'],
+  'define-subsets': ['loadBalancer'],
+  'add-hosts': ['hosts'],
+  'generate-certs': ['certs.keyType', 'certs.validityDays'],
+  'load-certs': ['certs.storage', 'gateway.workloadNamespace'],
+  'apply-gateway': ['gateway.name', 'gateway.selector', 'gateway.workloadNamespace', 'gateway.httpsRedirect'],
+  verify: ['verify.address', 'verify.httpPort', 'verify.httpsPort'],
+};
+
+/** Values discovered on the cluster (preflight), offered as defaults. */
+export interface DiscoveredDefaults {
+  namespaces?: string[];
+  gatewaySelector?: Record<string, string>;
+  gatewayNamespace?: string;
+  address?: string;
+  httpPort?: number;
+  httpsPort?: number;
+}
+
+type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
+/** A config that may be missing anything (a config file before validation fills defaults, or nothing at all). */
+export type PartialConfig = DeepPartial<WizardConfig>;
+
+export interface AskAnswersOptions {
+  /** Which answers to ask for (any order; asked in ANSWER_KEYS order). */
+  keys: readonly AnswerKey[];
+  defaults?: DiscoveredDefaults;
+  io?: PromptIo;
+}
+
+/** Asks for `keys` and returns `partial` with those answers set (the caller runs full validation). */
+export async function askAnswers(partial: PartialConfig, opts: AskAnswersOptions): Promise<PartialConfig> {
+  const io = opts.io ?? {};
+  const keys = ANSWER_KEYS.filter((k) => opts.keys.includes(k));
+  requireInteractive(io, keys);
+  const ctx = promptContext(io);
+  const base = defaultConfig();
+  const found = opts.defaults ?? {};
+  const out: PartialConfig = structuredClone(partial);
+  const gateway = (out.gateway ??= {});
+  const certs = (out.certs ??= {});
+  const verify = (out.verify ??= {});
+  const build = (out.build ??= {});
+
+  const text = (message: string, def: string | undefined, check: (v: string) => string | undefined) =>
+    ask(() => input({ message, default: def, validate: (v) => check(v.trim()) ?? true }, ctx)).then((v) =>
+      v.trim(),
+    );
+  const choose = <T extends string>(message: string, values: readonly T[], def: T | undefined) =>
+    ask(() => select<T>({ message, choices: values.map((v) => ({ name: v, value: v })), default: def }, ctx));
+  const yesNo = (message: string, def: boolean | undefined) =>
+    ask(() => confirm({ message, default: def }, ctx));
+  /** Optional port: empty keeps "discover it". */
+  const port = async (message: string, def: number | undefined) =>
+    ask(() =>
+      number(
+        {
+          message,
+          default: def,
+          required: false,
+          validate: (v) => (v === undefined ? true : (checkPort(v) ?? true)),
+        },
+        ctx,
+      ),
+    );
+
+  for (const key of keys) {
+    switch (key) {
+      case 'namespace': {
+        const known = found.namespaces?.length ? ` (existing: ${shortList(found.namespaces)})` : '';
+        out.namespace = await text(
+          `Namespace for the app${known}`,
+          out.namespace ?? base.namespace,
+          checkNamespace,
+        );
+        break;
+      }
+      case 'app':
+        out.app = await text(
+          'App name (Service and label)',
+          out.app ?? base.app,
+          (v) => checkServiceName(v) ?? checkLabelValue(v),
+        );
+        break;
+      case 'image':
+        out.image = await text('Container image', out.image ?? base.image, checkImageRef);
+        break;
+      case 'versions':
+        out.versions = await askVersions(out.versions ?? base.versions, text);
+        break;
+      case 'loadBalancer':
+        out.loadBalancer = await choose<LoadBalancer>(
+          'Load balancer within a subset',
+          LOAD_BALANCERS,
+          out.loadBalancer ?? base.loadBalancer,
+        );
+        break;
+      case 'build.enabled':
+        build.enabled = await yesNo(
+          'Build the image and load it into the cluster?',
+          build.enabled ?? base.build.enabled,
+        );
+        break;
+      case 'gateway.name':
+        gateway.name = await text('Gateway name', gateway.name ?? base.gateway.name, checkObjectName);
+        break;
+      case 'gateway.selector': {
+        const current =
+          (gateway.selector as Record<string, string> | undefined) ??
+          found.gatewaySelector ??
+          base.gateway.selector;
+        const answer = await text(
+          'Gateway selector (labels of the ingress gateway pods, key=value,…)',
+          formatLabels(current),
+          checkLabels,
+        );
+        gateway.selector = parseLabels(answer);
+        break;
+      }
+      case 'gateway.workloadNamespace':
+        gateway.workloadNamespace = await text(
+          'Namespace of the ingress gateway pods (TLS secrets go there)',
+          gateway.workloadNamespace ?? found.gatewayNamespace ?? base.gateway.workloadNamespace,
+          checkNamespace,
+        );
+        break;
+      case 'gateway.httpsRedirect':
+        gateway.httpsRedirect = await yesNo(
+          'Redirect HTTP to HTTPS on HTTPS hosts?',
+          gateway.httpsRedirect ?? base.gateway.httpsRedirect,
+        );
+        break;
+      case 'hosts': {
+        const versions = (out.versions ?? base.versions).map((v) => v.name);
+        out.hosts = await editHosts(out.hosts ?? [], versions, { io });
+        break;
+      }
+      case 'certs.storage':
+        certs.storage = await choose<CertStorage>(
+          'How the gateway gets the certificates',
+          CERT_STORAGES,
+          certs.storage ?? base.certs.storage,
+        );
+        break;
+      case 'certs.keyType':
+        certs.keyType = await choose<KeyType>(
+          'Key type for generated certificates',
+          KEY_TYPES,
+          certs.keyType ?? base.certs.keyType,
+        );
+        break;
+      case 'certs.validityDays':
+        certs.validityDays = await ask(() =>
+          number(
+            {
+              message: 'Certificate validity (days)',
+              default: certs.validityDays ?? base.certs.validityDays,
+              required: true,
+              validate: (v) => checkIntRange(v, 1, 3650) ?? true,
+            },
+            ctx,
+          ),
+        );
+        break;
+      case 'verify.address': {
+        const answer = await text(
+          'Ingress address to test (IP; empty: the one preflight found)',
+          verify.address ?? found.address ?? '',
+          (v) => (v === '' ? undefined : checkIp(v)),
+        );
+        verify.address = answer === '' ? undefined : answer;
+        break;
+      }
+      case 'verify.httpPort':
+        verify.httpPort = await port('HTTP port (empty: discovered)', verify.httpPort ?? found.httpPort);
+        break;
+      case 'verify.httpsPort':
+        verify.httpsPort = await port('HTTPS port (empty: discovered)', verify.httpsPort ?? found.httpsPort);
+        break;
+    }
+  }
+  return out;
+}
+
+async function askVersions(
+  current: readonly VersionConfig[],
+  text: (m: string, d: string, c: (v: string) => string | undefined) => Promise<string>,
+): Promise<VersionConfig[]> {
+  const answer = await text(
+    'Versions to deploy (comma-separated; each becomes a subset)',
+    current.map((v) => v.name).join(', '),
+    checkVersionList,
+  );
+  // Replicas are kept for versions that stay; new ones get the default.
+  return splitList(answer).map((name) => ({
+    name,
+    replicas: current.find((v) => v.name === name)?.replicas ?? 1,
+  }));
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(/[,\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function checkVersionList(value: string): string | undefined {
+  const names = splitList(value);
+  if (names.length === 0) return 'list at least one version, e.g. v1, v2';
+  for (const name of names) {
+    const err = checkDnsLabel(name);
+    if (err) return err;
+  }
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  return dup ? `"${dup}" is listed twice` : undefined;
+}
+
+function formatLabels(labels: Record<string, string>): string {
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
+function parseLabels(value: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of splitList(value)) {
+    const eq = pair.indexOf('=');
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+function checkLabels(value: string): string | undefined {
+  const pairs = splitList(value);
+  if (pairs.length === 0) return 'give at least one label, e.g. istio=ingressgateway';
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq < 0) return `"${pair}" is not key=value`;
+    const err = checkLabelKey(pair.slice(0, eq)) ?? checkLabelValue(pair.slice(eq + 1));
+    if (err) return err;
+  }
+  return undefined;
+}
+
+function shortList(items: readonly string[]): string {
+  return items.length > 5 ? `${items.slice(0, 5).join(', ')}, …` : items.join(', ');
+}

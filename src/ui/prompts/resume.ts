@@ -1,0 +1,65 @@
+// A state file from an earlier run exists: continue where it stopped (default), start at a chosen step, or start
+// over (answers and progress forgotten; certificates are kept).
+import { select } from '@inquirer/prompts';
+import { UsageError } from '../../errors.js';
+import { firstUnfinished } from '../../state/store.js';
+import type { WizardState } from '../../state/types.js';
+import { STEP_IDS, type StepId } from '../../steps/types.js';
+import { ask, isInteractive, type PromptIo, promptContext } from './io.js';
+
+export type ResumeChoice =
+  | { action: 'continue'; from: StepId }
+  | { action: 'from'; from: StepId }
+  | { action: 'restart' };
+
+export async function askResume(state: WizardState, opts: { io?: PromptIo } = {}): Promise<ResumeChoice> {
+  const io = opts.io ?? {};
+  if (!isInteractive(io)) {
+    throw new UsageError(
+      'an earlier run saved its progress, and there is no terminal to ask whether to resume',
+      [],
+      'pass --from <step> to continue, or --reset to start over',
+    );
+  }
+  const ctx = promptContext(io);
+  const next = firstUnfinished(state);
+  const done = STEP_IDS.filter((id) => state.steps[id]?.status === 'done').length;
+  type Pick = 'continue' | 'from' | 'restart';
+  const choices: { name: string; value: Pick; description?: string }[] = [];
+  if (next) choices.push({ name: `Continue at ${next} (the first unfinished step)`, value: 'continue' });
+  choices.push(
+    { name: 'Start at a step I choose', value: 'from' },
+    {
+      name: 'Start over',
+      value: 'restart',
+      description: 'forget the answers and progress; certificates are kept',
+    },
+  );
+  const pick = await ask(() =>
+    select<Pick>(
+      {
+        message: `An earlier run saved its answers (${done} of ${STEP_IDS.length} steps done, last ${state.updatedAt}). What now?`,
+        choices,
+        default: next ? 'continue' : 'from',
+      },
+      ctx,
+    ),
+  );
+  if (pick === 'restart') return { action: 'restart' };
+  if (pick === 'continue' && next) return { action: 'continue', from: next };
+  const from = await ask(() =>
+    select<StepId>(
+      {
+        message: 'Start at which step?',
+        choices: STEP_IDS.map((id, i) => ({
+          name: `${i + 1}. ${id.padEnd(16)} ${state.steps[id]?.status ?? 'pending'}`,
+          value: id,
+        })),
+        default: next ?? 'verify',
+        pageSize: STEP_IDS.length,
+      },
+      ctx,
+    ),
+  );
+  return { action: 'from', from };
+}
