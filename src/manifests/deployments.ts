@@ -21,9 +21,9 @@ export function buildDeployments(config: WizardConfig): K8sObject[] {
       },
       spec: {
         replicas: v.replicas,
-        selector: { matchLabels: podLabels },
+        selector: { matchLabels: { ...podLabels } },
         template: {
-          metadata: { labels: podLabels },
+          metadata: { labels: { ...podLabels } },
           spec: {
             containers: [
               {

@@ -52,7 +52,7 @@ export function buildVirtualServices(config: WizardConfig, apiVersion: IstioApiV
     },
     spec: {
       hosts: [host.name],
-      gateways,
+      gateways: [...gateways],
       http: [
         {
           route: normaliseRoutes(host, i).map((d) => ({
