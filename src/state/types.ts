@@ -18,8 +18,6 @@ export interface StepRecord {
   mode?: RunMode;
   /** The failure message of a failed step (no stack). */
   error?: string;
-  /** The run mode it finished in: a step done in a dry-run is not done for a live run. */
-  mode?: RunMode;
 }
 
 export interface WizardState {

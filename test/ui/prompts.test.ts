@@ -252,7 +252,12 @@ describe('confirmStep', () => {
 
   it('writes the plan first, redacted, when asked to', async () => {
     let written = '';
-    const output = { write: (s: string) => ((written += s), true) } as unknown as NodeJS.WritableStream;
+    const output = {
+      write: (s: string) => {
+        written += s;
+        return true;
+      },
+    } as unknown as NodeJS.WritableStream;
     const key =
       '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n';
     const result = confirmStep(

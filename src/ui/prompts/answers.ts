@@ -108,10 +108,11 @@ export async function askAnswers(partial: PartialConfig, opts: AskAnswersOptions
   const base = defaultConfig();
   const found = opts.defaults ?? {};
   const out: PartialConfig = structuredClone(partial);
-  const gateway = (out.gateway ??= {});
-  const certs = (out.certs ??= {});
-  const verify = (out.verify ??= {});
-  const build = (out.build ??= {});
+  out.gateway ??= {};
+  out.certs ??= {};
+  out.verify ??= {};
+  out.build ??= {};
+  const { gateway, certs, verify, build } = out;
 
   const text = (message: string, def: string | undefined, check: (v: string) => string | undefined) =>
     ask(() => input({ message, default: def, validate: (v) => check(v.trim()) ?? true }, ctx)).then((v) =>
