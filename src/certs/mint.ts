@@ -3,7 +3,6 @@
 // so RSA-2048 generation for many hosts is spread over the cores instead of one after another.
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { generate } from 'selfsigned';
 import type { KeyType } from '../config/types.js';
 import { WizardError } from '../errors.js';
 import { keyTypeOf, parseKey } from './inspect.js';
@@ -32,7 +31,7 @@ export interface MintOptions {
   notAfterCap?: Date;
 }
 
-type Extensions = NonNullable<NonNullable<Parameters<typeof generate>[1]>['extensions']>;
+type Extensions = NonNullable<NonNullable<Parameters<typeof import('selfsigned').generate>[1]>['extensions']>;
 
 async function newKeyPair(keyType: KeyType): Promise<{ privateKey: string; publicKey: string }> {
   const pair =
@@ -67,6 +66,8 @@ async function sign(commonName: string, extensions: Extensions, opts: MintOption
   if (ca && keyTypeOf(parseKey(ca.keyPem)) !== opts.keyType) {
     throw new WizardError(`the CA key is not ${opts.keyType}; it cannot sign a ${opts.keyType} certificate`);
   }
+  // selfsigned (with its ASN.1 stack) loads on first use: a run that reuses its certificates never needs it.
+  const { generate } = await import('selfsigned');
   const pems = await generate(
     [
       { name: 'commonName', value: commonName },

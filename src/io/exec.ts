@@ -1,10 +1,11 @@
 // The one place external commands are started: execa with an argument array, never a shell string.
-import { execa } from 'execa';
+// execa is imported on first use: a dry-run never starts a process and should not pay for loading it.
 import type { Exec, ExecOptions, ExecResult } from './types.js';
 
 export function createExec(): Exec {
   return {
     async run(cmd, args, opts: ExecOptions = {}): Promise<ExecResult> {
+      const { execa } = await import('execa');
       const child = execa(cmd, [...args], {
         cwd: opts.cwd,
         env: opts.env,
