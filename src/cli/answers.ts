@@ -2,7 +2,7 @@
 // (a terminal), else a usage error naming the key that is missing — never a hang waiting for input.
 import path from 'node:path';
 import { packageRoot } from '../build/paths.js';
-import { findMissingAnswers, loadConfig, validateConfig } from '../config/load.js';
+import { findMissingAnswers, loadConfig, loadRawConfig, validateConfig } from '../config/load.js';
 import type { WizardConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import type { WizardState } from '../state/index.js';
@@ -24,12 +24,13 @@ export function exampleConfigPath(): string {
   return path.join(packageRoot(), 'assets', 'wizard.example.yaml');
 }
 
-function applyOverrides(config: WizardConfig, args: CliArgs): WizardConfig {
+/** Flags win over the answers, and go through the same validation (`-n Bad` is a usage error like in a file). */
+function applyOverrides(config: WizardConfig, args: CliArgs, configDir: string): WizardConfig {
   let out = config;
   if (args.namespace) out = { ...out, namespace: args.namespace };
   if (args.buildTool) out = { ...out, build: { ...out.build, tool: args.buildTool } };
   if (args.skipBuild) out = { ...out, build: { ...out.build, enabled: false } };
-  return out;
+  return out === config ? config : validateConfig(out, { source: 'the command-line flags', configDir }).config;
 }
 
 export async function resolveAnswers(
@@ -41,7 +42,15 @@ export async function resolveAnswers(
     validateConfig(config, { source: 'your answers', configDir }).config;
 
   if (args.config) {
-    const { config, configDir, warnings } = await loadConfig(args.config);
+    // On a terminal, what the file leaves out is asked for; elsewhere the loader names the missing keys.
+    const { raw, configDir } = await loadRawConfig(args.config);
+    const missing = findMissingAnswers(raw);
+    if (missing.length && env.interactive) {
+      const { askMissingAnswers } = await import('./interactive.js');
+      const config = await askMissingAnswers(raw, missing, { source: args.config, configDir });
+      return finish(config, configDir, state, args, env, revalidateIn(configDir));
+    }
+    const { config, warnings } = await loadConfig(args.config);
     for (const w of warnings) note(`warning: ${w}`);
     return finish(config, configDir, state, args, env, revalidateIn(configDir));
   }
@@ -78,7 +87,7 @@ async function finish(
   env: { interactive: boolean },
   revalidate: (c: WizardConfig) => WizardConfig,
 ): Promise<Answers> {
-  const answers: Answers = { config: applyOverrides(config, args), configDir, startOver: !state, revalidate };
+  const answers: Answers = { config: applyOverrides(config, args, configDir), configDir, startOver: !state, revalidate };
   // With a state to resume and nothing said on the command line, a person is asked where to go on.
   if (state && env.interactive && !args.from && !args.yes) {
     const { askWhereToResume } = await import('./interactive.js');

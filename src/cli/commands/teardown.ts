@@ -1,0 +1,53 @@
+// `wizard teardown`: delete exactly what the wizard manages (its label AND the plan's names), after showing the list
+// and asking (or --yes). Harmless to run twice. Local certificates stay unless --purge-certs.
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { UsageError } from '../../errors.js';
+import { loadState, saveState } from '../../state/index.js';
+import { planTeardown, refText, runTeardown } from '../../teardown/index.js';
+import { canPrompt } from '../../ui/env.js';
+import type { CliArgs } from '../args.js';
+import { createIo } from '../io.js';
+import { note } from '../out.js';
+import { loadStateOrExplain } from '../stateFile.js';
+import { oneShotAnswers } from './common.js';
+
+export async function teardownCommand(args: CliArgs, env: { interactive: boolean }): Promise<number> {
+  if (args.mode === 'client-dry-run') {
+    throw new UsageError('teardown --dry-run needs the cluster to find what exists: use --dry-run=server');
+  }
+  const state = await loadStateOrExplain(args.stateDir);
+  const { config } = await oneShotAnswers(args, state);
+  const { cluster } = await createIo(args, args.mode);
+  const t = cluster.target();
+  note(`cluster: context "${t.context}" at ${t.server}`);
+
+  const refs = await planTeardown(cluster, config);
+  if (!refs.length) note('nothing to delete: no object managed by istio-ingress-wizard matches the plan');
+  else {
+    note(`will delete ${refs.length} object(s):`);
+    for (const r of refs) note(`  ${refText(r)}`);
+  }
+  if (refs.length && !args.yes) {
+    if (!env.interactive && !canPrompt()) {
+      throw new UsageError('teardown needs confirmation and there is no terminal to ask', [], 'pass --yes to delete them');
+    }
+    const { confirm } = await import('@inquirer/prompts');
+    const ok = await confirm({ message: `Delete these ${refs.length} objects?`, default: false }, { output: process.stderr });
+    if (!ok) {
+      note('nothing deleted');
+      return 0;
+    }
+  }
+  if (refs.length) await runTeardown(cluster, refs, (l) => note(l));
+
+  if (args.purgeCerts) {
+    await rm(path.join(args.stateDir, 'certs'), { recursive: true, force: true });
+    note(`removed local certificates in ${path.join(args.stateDir, 'certs')}`);
+  } else if (refs.length) note(`local certificates kept in ${path.join(args.stateDir, 'certs')} (--purge-certs removes them)`);
+
+  // What was applied is gone: keep the answers, forget the progress (certificates too if purged).
+  const current = await loadState(args.stateDir);
+  if (current) await saveState(args.stateDir, { ...current, steps: {}, updatedAt: new Date().toISOString() });
+  return 0;
+}

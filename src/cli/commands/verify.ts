@@ -1,0 +1,29 @@
+// `wizard verify`: only the live curl checks, against the saved state or a config. `-o json` prints the report on
+// stdout; the exit code is 0 only if every check passed.
+import { createExec } from '../../io/exec.js';
+import { resolveTarget } from '../../verify/address.js';
+import { runVerification } from '../../verify/run.js';
+import type { CliArgs } from '../args.js';
+import { note } from '../out.js';
+import { loadStateOrExplain } from '../stateFile.js';
+import { runtimeFlags } from './run.js';
+import { oneShotAnswers } from './common.js';
+
+export async function verifyCommand(args: CliArgs, env: { signal: AbortSignal }): Promise<number> {
+  const state = await loadStateOrExplain(args.stateDir);
+  const { config } = await oneShotAnswers(args, state);
+  const outputs = Object.assign({}, ...Object.values(state?.steps ?? {}).map((r) => r?.outputs ?? {}));
+  const target = resolveTarget(config, runtimeFlags(args), outputs.preflight);
+  note(`verifying ${config.hosts.length} host(s) against ${target.address} (http ${target.httpPort}, https ${target.httpsPort})`);
+  const report = await runVerification({
+    config,
+    certs: outputs['generate-certs'],
+    ...target,
+    exec: createExec(),
+    log: note,
+    signal: env.signal,
+  });
+  if (args.output === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  note(`${report.passed} passed, ${report.failed} failed (${(report.durationMs / 1000).toFixed(1)} s)`);
+  return report.ok ? 0 : 1;
+}

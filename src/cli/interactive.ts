@@ -1,0 +1,55 @@
+// The interactive side of a run, loaded only on a terminal: the questions, and the hooks that show each plan and
+// ask before a step acts. Prompts render on stderr; stdout stays for machine output.
+import { validateConfig } from '../config/load.js';
+import type { WizardConfig } from '../config/types.js';
+import type { RunnerHooks } from '../runner/types.js';
+import type { WizardState } from '../state/index.js';
+import type { StepId } from '../steps/types.js';
+import { createPlainRenderer } from '../ui/plain.js';
+import { askAnswers, FIRST_RUN_KEYS, type PartialConfig, STEP_KEYS } from '../ui/prompts/answers.js';
+import { confirmStep } from '../ui/prompts/confirmStep.js';
+import { askResume } from '../ui/prompts/resume.js';
+import type { CliArgs } from './args.js';
+
+/** Config keys findMissingAnswers names (`hosts`, `hosts[0].protocol`) → the questions that supply them. */
+function keysFor(missing: readonly string[]) {
+  return FIRST_RUN_KEYS.filter((k) => missing.some((m) => m === k || m.startsWith(`${k}[`) || m.startsWith(`${k}.`)));
+}
+
+export async function askInitialAnswers(_args: CliArgs): Promise<WizardConfig> {
+  const answers = await askAnswers({}, { keys: FIRST_RUN_KEYS });
+  return validateConfig(answers, { source: 'your answers' }).config;
+}
+
+export async function askMissingAnswers(
+  raw: unknown,
+  missing: readonly string[],
+  opts: { source: string; configDir: string },
+): Promise<WizardConfig> {
+  const keys = keysFor(missing);
+  const answers = await askAnswers((raw ?? {}) as PartialConfig, { keys: keys.length ? keys : ['hosts'] });
+  return validateConfig(answers, { source: `${opts.source} and your answers`, configDir: opts.configDir }).config;
+}
+
+export type ResumeAnswer = { kind: 'continue' } | { kind: 'start-over' } | { kind: 'from'; step: StepId };
+
+export async function askWhereToResume(state: WizardState): Promise<ResumeAnswer> {
+  const choice = await askResume(state);
+  if (choice.action === 'restart') return { kind: 'start-over' };
+  return { kind: 'from', step: choice.from };
+}
+
+export async function interactiveHooks(
+  _args: CliArgs,
+  _env: { onCleanup(fn: () => void): void },
+): Promise<RunnerHooks & { finish?(lines: string[]): Promise<void>; close?(): void }> {
+  const emit = createPlainRenderer(process.stderr);
+  return {
+    emit,
+    confirm: (id, plan) => confirmStep(id, plan, { showPlan: true, canEdit: STEP_KEYS[id].length > 0 }),
+    async edit(id, config) {
+      const answers = await askAnswers(config as PartialConfig, { keys: STEP_KEYS[id] });
+      return answers as WizardConfig;
+    },
+  };
+}
