@@ -1,12 +1,16 @@
-// Bundles the CLI with esbuild. Heavy modules (@kubernetes/client-node, ink/react) are only reached through
-// dynamic import(), so with code splitting the dry-run path never loads them (startup time matters: see bench/).
+// Bundles the CLI with esbuild. Heavy modules (@kubernetes/client-node, ink/react, selfsigned, execa) are only
+// reached through dynamic import(), so with code splitting the dry-run path never loads them (see bench/).
+// The bundle is written to a temporary folder and swapped in with renames, so a wizard process started while a
+// build runs (tests run in parallel) never sees a half-written dist/.
 import { build } from 'esbuild';
-import { chmod, rm } from 'node:fs/promises';
+import { chmod, rename, rm } from 'node:fs/promises';
 
-await rm('dist', { recursive: true, force: true });
+const tmp = `dist.tmp-${process.pid}`;
+const old = `dist.old-${process.pid}`;
+await rm(tmp, { recursive: true, force: true });
 await build({
   entryPoints: { wizard: 'src/cli/bin.ts' },
-  outdir: 'dist',
+  outdir: tmp,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -22,4 +26,7 @@ await build({
   },
   logLevel: 'warning',
 });
-await chmod('dist/wizard.js', 0o755);
+await chmod(`${tmp}/wizard.js`, 0o755);
+await rename('dist', old).catch(() => {});
+await rename(tmp, 'dist');
+await rm(old, { recursive: true, force: true });

@@ -41,7 +41,7 @@ if [[ -x "$APISERVER" && -x "$ETCD" ]]; then
 fi
 
 if ! command -v go >/dev/null 2>&1; then
-  echo "go not found: the real API server tier needs Go >= 1.24 (https://go.dev/dl/) to build kube-apiserver v$K8S_VERSION and etcd v$ETCD_VERSION once into $CACHE; or put prebuilt binaries at $APISERVER and $ETCD" >&2
+  echo "go not found: the real API server tier needs Go >= 1.24 (https://go.dev/dl/) to build kube-apiserver v$K8S_VERSION and etcd v$ETCD_VERSION once into $CACHE; or put prebuilt binaries at $APISERVER and $ETCD (or point WIZARD_KUBE_APISERVER and WIZARD_ETCD at them)" >&2
   exit 3
 fi
 GOVER="$(go env GOVERSION 2>/dev/null || true)"   # e.g. go1.26.8
