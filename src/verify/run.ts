@@ -198,6 +198,24 @@ export function describeCheck(c: VerifyCheck): string {
   return `${mark} ${c.title}:${detail} (${c.attempts} attempt${c.attempts === 1 ? '' : 's'}, ${c.latencyMs} ms)`;
 }
 
+/**
+ * A refused request without a client certificate proves MUTUAL only if the host answers with one: when it
+ * doesn't, the refusal may just be "no server for this SNI". Reported as failed, not checked.
+ */
+function inconclusive(spec: CheckSpec, target: Target): VerifyCheck {
+  return {
+    host: spec.host,
+    kind: spec.kind,
+    ok: false,
+    title: spec.title,
+    url: urlFor(spec, target),
+    requestHost: spec.requestHost,
+    attempts: 0,
+    latencyMs: 0,
+    diagnosis: `not checked: ${spec.requestHost} does not answer even with the client certificate (see its version check), so a refusal without one would prove nothing`,
+  };
+}
+
 export async function runVerification(input: VerificationInput): Promise<VerifyReport> {
   const started = Date.now();
   const timeoutSeconds = input.timeoutSeconds ?? input.config.verify.timeoutSeconds;
@@ -217,10 +235,14 @@ export async function runVerification(input: VerificationInput): Promise<VerifyR
     limit,
     run,
   );
+  const served = new Set(first.filter((c) => c.ok).map((c) => c.host));
   const second = await mapLimit(
     specs.filter((s) => s.phase === 2),
     limit,
-    run,
+    (spec) =>
+      spec.kind === 'mtls-required' && !served.has(spec.host)
+        ? Promise.resolve(inconclusive(spec, target))
+        : run(spec),
   );
   const checks = [...first, ...second];
   const failed = checks.filter((c) => !c.ok).length;
