@@ -57,7 +57,8 @@ describe.skipIf(skipReason)('server-side apply (real API server)', () => {
   it('a changed object is reported configured', async () => {
     const { admin } = suite();
     const changed = structuredClone(example);
-    changed.hosts[0]!.routes = [{ subset: 'v1', weight: 100 }];
+    const host = changed.hosts[0];
+    if (host) host.routes = [{ subset: 'v1', weight: 100 }];
     const vs = buildManifests(changed, { apiVersion: V1 }).filter((o) => o.kind === 'VirtualService');
     const results = [];
     for (const obj of vs) results.push(await admin.apply(obj));
@@ -97,6 +98,7 @@ describe.skipIf(skipReason)('server-side apply (real API server)', () => {
     const dry = await connect({ dryRunServer: true });
     const cfg = exampleConfig();
     cfg.app = 'dryapp';
+    for (const h of cfg.hosts) h.name = `dry.${h.name}`; // own secret names too
     const objs = buildManifests(cfg, { apiVersion: V1, certs: fakeCerts(cfg) }).map((o) =>
       o.kind === 'Gateway' ? { ...o, metadata: { ...o.metadata, name: 'dry-gateway' } } : o,
     );
@@ -132,9 +134,23 @@ describe.skipIf(skipReason)('server-side apply (real API server)', () => {
 
     const vs = structuredClone(plan.find((o) => o.kind === 'VirtualService') as K8sObject);
     vs.spec.http[0].route[0].weight = 'heavy';
+    // A type mismatch is answered 500 by server-side apply; it is the input's fault: no retries, the field named.
+    const sent = dry.requestCount;
     const err2 = await dry.apply(vs).catch((e) => e);
-    expect(err2.status).toBe(422);
-    expect(err2.message).toMatch(/weight/);
+    expect(err2).toBeInstanceOf(KubeApiError);
+    expect(err2.message).toBe(
+      'apply VirtualService/default/flask-example1-com: rejected by the API server (invalid): .spec.http[0].route[0].weight: expected numeric (int or float), got string',
+    );
+    expect(dry.requestCount - sent).toBe(2); // GET + one PATCH
+
+    // A CRD schema violation (enum) is the classic 422, with the field.
+    const dr = structuredClone(plan.find((o) => o.kind === 'DestinationRule') as K8sObject);
+    dr.spec.trafficPolicy = { loadBalancer: { simple: 'FASTEST' } };
+    const err3 = await dry.apply(dr).catch((e) => e);
+    expect(err3.status).toBe(422);
+    expect(err3.message).toMatch(
+      /^apply DestinationRule\/default\/flask: rejected by the API server \(422 Invalid\): spec\.trafficPolicy\.loadBalancer\.simple: Unsupported value: "FASTEST"/,
+    );
     expect(dry.requestCount).toBeGreaterThan(0);
   });
 

@@ -104,7 +104,14 @@ async function ensureNamespace(
 ): Promise<'exists' | 'created' | 'dry-run-created'> {
   if (ctx.namespaces.has(ns)) return 'exists';
   const path = `/api/v1/namespaces/${encodeURIComponent(ns)}`;
-  const got = await ctx.transport.send({ method: 'GET', path, what: `read namespace ${ns}`, allow: [404] });
+  // 403: many users may write into a namespace without being allowed to read Namespace objects; assume it exists
+  // (if not, the write itself says so).
+  const got = await ctx.transport.send({
+    method: 'GET',
+    path,
+    what: `read namespace ${ns}`,
+    allow: [403, 404],
+  });
   if (got.status !== 404) {
     ctx.namespaces.set(ns, 'exists');
     return 'exists';

@@ -76,8 +76,20 @@ export function isTransientNetworkError(e: unknown): boolean {
   return ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET'].includes(code);
 }
 
-export function isTransientStatus(status: number): boolean {
+export function isTransientStatus(status: number, body?: unknown): boolean {
+  if (status === 500 && typedPatchError(body)) return false;
   return status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
+}
+
+/**
+ * Server-side apply answers a type mismatch against the schema (a string where a number belongs) with 500
+ * "failed to create typed patch object (…): .spec.x: expected numeric …". It is the input's fault and permanent:
+ * returns the field message, or undefined for a real 500.
+ */
+export function typedPatchError(body: unknown): string | undefined {
+  const msg = asStatus(body).message ?? '';
+  const m = /^failed to create typed patch object(?: \([^)]*\))?: (.*)$/s.exec(msg);
+  return m?.[1];
 }
 
 /** A request that never got an HTTP answer: unreachable server or a TLS failure. */
@@ -173,6 +185,15 @@ export function apiError(
       `${what}: rejected by the API server (422 Invalid): ${fields}`,
       status,
       reason,
+      causes,
+    );
+  }
+  const typed = status === 500 ? typedPatchError(body) : undefined;
+  if (typed) {
+    return new KubeApiError(
+      `${what}: rejected by the API server (invalid): ${typed}`,
+      status,
+      'Invalid',
       causes,
     );
   }

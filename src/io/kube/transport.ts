@@ -72,7 +72,7 @@ export class Transport {
       this.reached = true;
       if (res.status >= 200 && res.status < 300) return res;
       if (req.allow?.includes(res.status)) return res;
-      if (isTransientStatus(res.status) && attempt < this.retry.tries) {
+      if (isTransientStatus(res.status, res.body) && attempt < this.retry.tries) {
         await sleep(this.retryAfterMs(res.retryAfter) ?? this.backoff(attempt), req.signal);
         continue;
       }

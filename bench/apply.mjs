@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+// Apply cost against a real kube-apiserver + etcd (test/control-plane): API requests and wall time of a full
+// apply and of the no-op re-apply, for the example plan and a 200-host plan. Prints a table on stdout.
+//   node bench/apply.mjs [--hosts N]      (default 200)
+// TypeScript sources are bundled on the fly with esbuild into a temp dir under node_modules/.cache (so that bare
+// imports still resolve), then imported.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const hostsArg = process.argv.indexOf('--hosts');
+const manyHosts = hostsArg > 0 ? Number(process.argv[hostsArg + 1]) : 200;
+
+const entry = `
+export { connectCluster } from './src/io/kube/connect.ts';
+export { buildManifests } from './src/manifests/index.ts';
+export { ensureBinaries, startControlPlane } from './test/control-plane/controlPlane.ts';
+export { installCrds, wizardCrds } from './test/support/crds.ts';
+export { exampleConfig, fakeCerts, manyHostsConfig } from './test/cluster/configs.ts';
+`;
+
+const cacheDir = path.join(repo, 'node_modules', '.cache');
+await mkdir(cacheDir, { recursive: true });
+const tmp = await mkdtemp(path.join(cacheDir, 'bench-apply-'));
+let cp;
+try {
+  const outfile = path.join(tmp, 'bench.mjs');
+  await build({
+    stdin: { contents: entry, resolveDir: repo, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile,
+    logLevel: 'warning',
+  });
+  const m = await import(outfile);
+
+  const bins = await m.ensureBinaries();
+  if ('skip' in bins) {
+    console.error(`SKIPPED bench/apply.mjs: ${bins.skip}`);
+    process.exit(0);
+  }
+  console.error('starting kube-apiserver + etcd …');
+  cp = await m.startControlPlane({ binaries: bins });
+  const admin = await m.connectCluster({ kubeconfig: cp.adminKubeconfig });
+  await installCrds(m, admin);
+  admin.close();
+
+  const rows = [];
+  for (const [label, config] of [
+    ['example (2 hosts)', m.exampleConfig()],
+    [`${manyHosts} hosts`, m.manyHostsConfig(manyHosts)],
+  ]) {
+    const objects = m.buildManifests(config, {
+      apiVersion: 'networking.istio.io/v1',
+      certs: m.fakeCerts(config),
+    });
+    // A fresh client per plan: its request counter and discovery cache start empty, like a CLI run.
+    const cluster = await m.connectCluster({ kubeconfig: cp.adminKubeconfig });
+    for (const phase of ['full apply', 'no-op re-apply']) {
+      const before = cluster.requestCount;
+      const t0 = performance.now();
+      const outcomes = {};
+      for (const obj of objects) {
+        const r = await cluster.apply(obj);
+        outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+      }
+      const ms = performance.now() - t0;
+      rows.push({
+        plan: label,
+        objects: objects.length,
+        phase,
+        requests: cluster.requestCount - before,
+        'wall ms': Math.round(ms),
+        'ms/object': (ms / objects.length).toFixed(1),
+        outcomes: Object.entries(outcomes)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', '),
+      });
+    }
+    cluster.close();
+  }
+  printTable(rows);
+} finally {
+  await cp?.stop();
+  await rm(tmp, { recursive: true, force: true });
+}
+
+async function installCrds(mod, admin) {
+  const t0 = performance.now();
+  await mod.installCrds(admin, { filter: mod.wizardCrds });
+  console.error(`CRDs installed in ${Math.round(performance.now() - t0)} ms`);
+}
+
+function printTable(rows) {
+  const cols = Object.keys(rows[0]);
+  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padEnd(width[i])).join('  ');
+  console.log(line(cols));
+  console.log(line(width.map((w) => '-'.repeat(w))));
+  for (const r of rows) console.log(line(cols.map((c) => r[c])));
+  console.log(`\nnode ${process.version}, ${new Date().toISOString()}`);
+}
