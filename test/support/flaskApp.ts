@@ -13,7 +13,8 @@ import { promisify } from 'node:util';
 
 const execFileP = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const repoRoot = path.resolve(here, '../..');
+/** WIZARD_REPO_ROOT: set by bench scripts that bundle this file elsewhere. */
+export const repoRoot = process.env.WIZARD_REPO_ROOT ?? path.resolve(here, '../..');
 export const flaskDir = path.join(repoRoot, 'flask');
 
 export interface DockerfileFacts {
