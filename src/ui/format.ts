@@ -22,7 +22,8 @@ export function formatSeconds(ms: number): string {
 /** "waiting for rollout: 12s / 2m 00s, 1m 48s left" (or without the timeout part). */
 export function describeProgress(p: ProgressInfo): string {
   if (p.timeoutMs === undefined) return `${p.label}: ${formatSeconds(p.elapsedMs)}`;
-  const left = Math.max(0, p.timeoutMs - p.elapsedMs);
+  // Whole seconds on both sides, so elapsed + left always adds up to the timeout.
+  const left = Math.max(0, p.timeoutMs - Math.round(p.elapsedMs / 1000) * 1000);
   return `${p.label}: ${formatSeconds(p.elapsedMs)} / ${formatSeconds(p.timeoutMs)}, ${formatSeconds(left)} left`;
 }
 

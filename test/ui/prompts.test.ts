@@ -14,9 +14,9 @@ const tty = { io: { interactive: true } };
 
 async function enter() {
   screen.keypress('enter');
-  if (process.env.DEBUG_PROMPTS) console.log('--- before next\n' + screen.getScreen());
+  if (process.env.DEBUG_PROMPTS) console.log(`--- before next\n${screen.getScreen()}`);
   await screen.next();
-  if (process.env.DEBUG_PROMPTS) console.log('--- after next\n' + screen.getScreen());
+  if (process.env.DEBUG_PROMPTS) console.log(`--- after next\n${screen.getScreen()}`);
 }
 async function answer(text: string) {
   screen.type(text);

@@ -1,0 +1,98 @@
+// The whole Ink tree: finished output printed once above (<Static>), the live area below (step list, the
+// running step's output, a wait's progress). While suspended for a prompt the live area is empty, so unmounting
+// leaves only the printed lines on screen and the prompt starts right under them.
+import { Box, Static, Text } from 'ink';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { formatDuration, STATUS_WORD, truncate } from '../format.js';
+import { LiveOutput } from './LiveOutput.js';
+import { PlanView } from './PlanView.js';
+import { StepList } from './StepList.js';
+import { Summary } from './Summary.js';
+import type { StaticItem, UiStore } from './store.js';
+import { ColorContext, Dim, Tint } from './theme.js';
+import { WaitProgress } from './WaitProgress.js';
+
+export interface AppProps {
+  store: UiStore;
+  /** Items already printed by an earlier mount: <Static> must not print them again. */
+  printedBefore: number;
+  width: number;
+  color: boolean;
+  now?: () => number;
+}
+
+export function App({ store, printedBefore, width, color, now = Date.now }: AppProps) {
+  const state = useSyncExternalStore(store.subscribe, store.get, store.get);
+  const running = state.steps.some((s) => s.status === 'running');
+  const clock = useClock(running && !state.suspended, now);
+  const items = state.printed.slice(printedBefore);
+  const live = !state.suspended;
+  return (
+    <ColorContext.Provider value={color}>
+      <Static items={items}>{(item) => <Printed key={item.key} item={item} width={width} />}</Static>
+      {live ? (
+        <Box flexDirection="column">
+          {state.target ? <Dim>{truncate(`istio-ingress-wizard → ${state.target}`, width)}</Dim> : null}
+          <StepList steps={state.steps} now={clock} width={width} />
+          {state.current && !state.final ? (
+            <LiveOutput lines={state.logs[state.current] ?? []} width={width} />
+          ) : null}
+          {state.progress && !state.final ? (
+            <WaitProgress progress={state.progress.info} width={width} />
+          ) : null}
+          {state.final ? <Summary data={state.final} /> : null}
+        </Box>
+      ) : null}
+    </ColorContext.Provider>
+  );
+}
+
+/** Re-render every 100 ms while something runs, so elapsed times move. */
+function useClock(active: boolean, now: () => number): number {
+  const [t, setT] = useState(now);
+  useEffect(() => {
+    setT(now());
+    if (!active) return;
+    const timer = setInterval(() => setT(now()), 100);
+    return () => clearInterval(timer);
+  }, [active, now]);
+  return t;
+}
+
+const COLOR = { pending: 'gray', running: 'cyan', done: 'green', skipped: 'yellow', failed: 'red' } as const;
+
+function Printed({ item, width }: { item: StaticItem; width: number }) {
+  if (item.kind === 'plan') return <PlanView id={item.id} plan={item.plan} width={width} />;
+  if (item.kind === 'text') {
+    return (
+      <Box flexDirection="column">
+        {item.lines.map((l, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: positional lines
+          <Text key={i}>{l}</Text>
+        ))}
+      </Box>
+    );
+  }
+  const took = item.status === 'skipped' ? '' : ` (${formatDuration(item.durationMs)})`;
+  const summary = item.summary ? `: ${item.summary}` : '';
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        <Tint color={COLOR[item.status]} bold>
+          {STATUS_WORD[item.status]}
+        </Tint>{' '}
+        {truncate(`${item.id}${took}${summary}`, width - STATUS_WORD[item.status].length - 1)}
+      </Text>
+      <Box flexDirection="column" marginLeft={2}>
+        {item.hiddenLines > 0 ? <Dim>{`… ${item.hiddenLines} earlier lines`}</Dim> : null}
+        {item.lines.map((l, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: positional lines
+          <Text key={i} wrap="truncate-end">
+            <Dim>{truncate(l, width - 2)}</Dim>
+          </Text>
+        ))}
+        {item.error ? <Tint color="red">{item.error}</Tint> : null}
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,116 @@
+// One Ink tree at a time, on stderr (cli-kit's rule), with a store that outlives it: suspend() unmounts Ink so a
+// prompt can own the terminal, resume() renders again with the same step list. Ink never reads stdin here (no
+// useInput), so it never puts the terminal in raw mode; Ctrl-C stays a SIGINT for the CLI's handler.
+import { type Instance, render } from 'ink';
+import type { StepEvent, StepId, StepPlan } from '../../steps/types.js';
+import { App } from './App.js';
+import type { SummaryData } from './Summary.js';
+import { initialState, reduce, type StepRow, UiStore, withPrinted } from './store.js';
+
+export interface InkSessionOptions {
+  /** Where frames go: stderr (stdout is for machine output). */
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+  color?: boolean;
+  now?: () => number;
+  /** Called after every frame Ink writes (the startup bench measures the first). */
+  onFrame?: () => void;
+}
+
+export class InkSession {
+  readonly store = new UiStore();
+  #instance: Instance | undefined;
+  #printedBefore = 0;
+  #opts: InkSessionOptions;
+
+  constructor(opts: InkSessionOptions = {}) {
+    this.#opts = opts;
+  }
+
+  get mounted(): boolean {
+    return this.#instance !== undefined;
+  }
+
+  start(initialSteps: readonly Pick<StepRow, 'id' | 'title' | 'status'>[] = []): void {
+    this.store.update(() => initialState(initialSteps));
+    this.#mount();
+  }
+
+  emit = (ev: StepEvent): void => {
+    this.store.update((s) => reduce(s, ev));
+  };
+
+  /** Prints the step's plan (from its step-plan event, or given) above the live area, once. */
+  showPlan(id: StepId, plan?: StepPlan): void {
+    const p = plan ?? this.store.get().plans[id];
+    if (p) this.store.update((s) => withPrinted(s, { kind: 'plan', id, plan: p }));
+  }
+
+  /** Prints plain lines above the live area. */
+  print(lines: string[]): void {
+    this.store.update((s) => withPrinted(s, { kind: 'text', lines }));
+  }
+
+  /** Empties the live area, unmounts Ink and resolves once it has let go of the terminal. */
+  async suspend(): Promise<void> {
+    if (!this.#instance) return;
+    this.store.update((s) => ({ ...s, suspended: true }));
+    await this.#unmount();
+  }
+
+  /** Renders again with the same state; what was printed before is not printed twice. */
+  resume(): void {
+    if (this.#instance) return;
+    this.store.update((s) => ({ ...s, suspended: false }));
+    this.#mount();
+  }
+
+  /** Last frame: the step list and the summary (if any), then Ink is gone. */
+  async stop(summary?: SummaryData): Promise<void> {
+    if (!this.#instance && summary) this.resume();
+    this.store.update((s) => ({
+      ...s,
+      suspended: false,
+      final: summary,
+      current: undefined,
+      progress: undefined,
+    }));
+    await this.#unmount();
+  }
+
+  #mount(): void {
+    const stdout = this.#opts.stdout ?? process.stderr;
+    this.#instance = render(
+      <App
+        store={this.store}
+        printedBefore={this.#printedBefore}
+        width={Math.max(40, stdout.columns || 80)}
+        color={this.#opts.color ?? true}
+        now={this.#opts.now}
+      />,
+      {
+        stdout,
+        stdin: this.#opts.stdin ?? process.stdin,
+        stderr: stdout,
+        exitOnCtrlC: false,
+        patchConsole: false,
+        onRender: this.#opts.onFrame ? () => this.#opts.onFrame?.() : undefined,
+      },
+    );
+  }
+
+  async #unmount(): Promise<void> {
+    const instance = this.#instance;
+    if (!instance) return;
+    this.#instance = undefined;
+    // Let React commit the last store update before Ink writes its final frame.
+    await new Promise((r) => setImmediate(r));
+    instance.unmount();
+    await instance.waitUntilExit().catch(() => undefined);
+    instance.cleanup();
+    this.#printedBefore = this.store.get().printed.length;
+  }
+}
+
+/** Shows the cursor and leaves raw mode. Safe to call any number of times, from a signal handler too. */
+export { restoreTerminal } from '../terminal.js';

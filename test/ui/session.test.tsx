@@ -1,0 +1,135 @@
+import { EventEmitter } from 'node:events';
+import { stripVTControlCharacters } from 'node:util';
+import { describe, expect, it, vi } from 'vitest';
+import { STEP_IDS } from '../../src/steps/types.js';
+import { InkSession } from '../../src/ui/ink/session.js';
+import { initialState, reduce } from '../../src/ui/ink/store.js';
+import { restoreTerminal } from '../../src/ui/terminal.js';
+
+class FakeTty extends EventEmitter {
+  isTTY = true;
+  columns = 80;
+  rows = 40;
+  chunks: string[] = [];
+  write = (s: string) => {
+    this.chunks.push(s);
+    return true;
+  };
+  text = (from = 0) => stripVTControlCharacters(this.chunks.slice(from).join(''));
+}
+
+function fakeStdin() {
+  const stdin = Object.assign(new EventEmitter(), {
+    isTTY: true,
+    isRaw: false,
+    setRawMode: vi.fn(),
+    setEncoding: vi.fn(),
+    resume: vi.fn(),
+    pause: vi.fn(),
+    ref: vi.fn(),
+    unref: vi.fn(),
+    read: () => null,
+  });
+  return stdin;
+}
+
+const pending = STEP_IDS.map((id) => ({ id, title: id, status: 'pending' as const }));
+const tick = () => new Promise((r) => setTimeout(r, 50));
+
+describe('InkSession', () => {
+  it('suspends (live area gone, Ink unmounted) and resumes with the same steps, printing nothing twice', async () => {
+    const out = new FakeTty();
+    const stdin = fakeStdin();
+    const session = new InkSession({
+      stdout: out as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      color: false,
+    });
+    session.start(pending);
+    session.emit({ type: 'run-start', steps: pending, target: 'kind-istio' });
+    session.emit({ type: 'step-start', id: 'preflight', at: Date.now() });
+    session.emit({ type: 'step-log', id: 'preflight', line: 'istiod is ready' });
+    session.emit({ type: 'step-end', id: 'preflight', status: 'done', durationMs: 300 });
+    session.emit({
+      type: 'step-plan',
+      id: 'build-image',
+      plan: { commands: [{ cmd: 'docker', args: ['build', '-t', 'python-flask-server:v2', '.'] }] },
+    });
+    session.showPlan('build-image');
+    await tick();
+    expect(out.text()).toContain('[1/9] preflight        done       0.3s');
+    expect(out.text()).toContain('$ docker build -t python-flask-server:v2 .');
+
+    await session.suspend();
+    expect(session.mounted).toBe(false);
+    const atSuspend = out.chunks.length;
+    // While suspended (a prompt is up), events still update the state, but nothing is drawn.
+    session.emit({ type: 'step-start', id: 'build-image', at: Date.now() });
+    await tick();
+    expect(out.chunks.length).toBe(atSuspend);
+
+    session.resume();
+    await tick();
+    const after = out.text(atSuspend);
+    expect(after).toContain('[1/9] preflight        done       0.3s');
+    expect(after).toMatch(/\[2\/9\] build-image\s+running/);
+    expect(after).not.toContain('docker build'); // the plan was printed once, before the prompt
+    expect(out.text().split('Plan for build-image').length - 1).toBe(1);
+    expect(out.text().split('istiod is ready').length - 1).toBe(1);
+
+    session.emit({
+      type: 'step-end',
+      id: 'build-image',
+      status: 'skipped',
+      durationMs: 0,
+      summary: 'build.enabled: false',
+    });
+    await session.stop({ ok: true, curlCommands: ['curl http://172.18.0.5/'] });
+    expect(session.mounted).toBe(false);
+    expect(out.text()).toContain('Finished: ingress routing is set up.');
+    expect(out.text()).toContain('curl http://172.18.0.5/');
+    // Ink never took the keyboard: prompts can own stdin whenever Ink is unmounted.
+    expect(stdin.setRawMode).not.toHaveBeenCalled();
+    for (const line of out.text().split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+  });
+
+  it('the reducer keeps the last output lines of a step and prints finished steps once', () => {
+    let s = reduce(initialState(), { type: 'run-start', steps: pending });
+    s = reduce(s, { type: 'step-start', id: 'verify', at: 5 });
+    for (let i = 0; i < 30; i++) s = reduce(s, { type: 'step-log', id: 'verify', line: `try ${i}` });
+    s = reduce(s, { type: 'step-progress', id: 'verify', progress: { label: 'curl', elapsedMs: 1 } });
+    expect(s.current).toBe('verify');
+    expect(s.steps.find((r) => r.id === 'verify')).toMatchObject({ status: 'running', startedAt: 5 });
+    s = reduce(s, { type: 'step-end', id: 'verify', status: 'failed', durationMs: 9, error: 'HTTP 503' });
+    expect(s.current).toBeUndefined();
+    expect(s.progress).toBeUndefined();
+    expect(s.printed).toHaveLength(1);
+    expect(s.printed[0]).toMatchObject({
+      kind: 'step',
+      status: 'failed',
+      hiddenLines: 10,
+      error: 'HTTP 503',
+    });
+    // A skipped step with nothing to say gets no block of its own.
+    s = reduce(s, { type: 'step-end', id: 'add-hosts', status: 'skipped', durationMs: 0 });
+    expect(s.printed).toHaveLength(1);
+  });
+});
+
+describe('restoreTerminal', () => {
+  it('shows the cursor and leaves raw mode, and is safe to call twice', () => {
+    const stdin = { isTTY: true, isRaw: true, setRawMode: vi.fn((raw: boolean) => (stdin.isRaw = raw)) };
+    let written = '';
+    const stderr = {
+      isTTY: true,
+      write: (s: string) => {
+        written += s;
+      },
+    };
+    restoreTerminal({ stdin, stderr });
+    restoreTerminal({ stdin, stderr });
+    expect(stdin.setRawMode).toHaveBeenCalledTimes(1);
+    expect(stdin.setRawMode).toHaveBeenCalledWith(false);
+    expect(written).toBe('\u001b[?25h\u001b[?25h');
+  });
+});
