@@ -36,7 +36,7 @@ export class ObjectSet {
     return `${obj.kind}/${this.ns(obj)}/${obj.metadata.name}`;
   }
 
-  /** Istio kinds match on any networking.istio.io version; core kinds on their exact apiVersion. */
+  /** By kind only: the wizard emits each kind in one API group, and any served Istio version means the same. */
   ofKind(kind: string): K8sObject[] {
     return this.objects.filter((o) => o.kind === kind);
   }

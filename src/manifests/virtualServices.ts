@@ -24,17 +24,21 @@ export interface WeightedDestination {
   weight?: number;
 }
 
-/** The host's routes after dropping zero weights and normalising the rest to percentages. */
+/** The host's routes, duplicates merged (first position kept), zero weights dropped, the rest as percentages. */
 export function normaliseRoutes(host: HostConfig, index = 0): WeightedDestination[] {
-  const live = host.routes.filter((r) => r.weight > 0);
-  if (live.length === 0) {
+  // The same subset listed twice is one destination: Envoy's weighted clusters would otherwise repeat it.
+  const merged = new Map<string, number>();
+  for (const r of host.routes) merged.set(r.subset, (merged.get(r.subset) ?? 0) + r.weight);
+  const live = [...merged].map(([subset, weight]) => ({ subset, weight })).filter((r) => r.weight > 0);
+  const [first] = live;
+  if (!first) {
     throw new UsageError(
       `hosts[${index}].routes: host ${host.name} has no route with a positive weight`,
       [],
       'give at least one route a weight above 0',
     );
   }
-  if (live.length === 1) return [{ subset: (live[0] as (typeof live)[number]).subset }];
+  if (live.length === 1) return [{ subset: first.subset }];
   const pct = toPercentages(live.map((r) => r.weight));
   return live.map((r, i) => ({ subset: r.subset, weight: pct[i] ?? 0 }));
 }

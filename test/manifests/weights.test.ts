@@ -79,6 +79,22 @@ describe('normaliseRoutes', () => {
     ]);
   });
 
+  it('merges a subset listed twice into one destination at its first position', () => {
+    const host = {
+      name: 'a.com',
+      protocol: 'HTTP' as const,
+      routes: [
+        { subset: 'v1', weight: 1 },
+        { subset: 'v2', weight: 2 },
+        { subset: 'v1', weight: 1 },
+      ],
+    };
+    expect(normaliseRoutes(host)).toEqual([
+      { subset: 'v1', weight: 50 },
+      { subset: 'v2', weight: 50 },
+    ]);
+  });
+
   it('names the host and field when no route has a positive weight', () => {
     const host = weightedHost('a.com', 'HTTP', { v1: 0, v2: 0 });
     expect(() => normaliseRoutes(host, 3)).toThrow(UsageError);
