@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { spawnSync } from 'node:child_process';
 // Apply cost against a real kube-apiserver + etcd (test/control-plane): API requests and wall time of a full
 // apply and of the no-op re-apply, for the example plan and a 200-host plan. Prints a table on stdout.
 //   node bench/apply.mjs [--hosts N]      (default 200)
@@ -16,7 +17,7 @@ const manyHosts = hostsArg > 0 ? Number(process.argv[hostsArg + 1]) : 200;
 const entry = `
 export { connectCluster } from './src/io/kube/connect.ts';
 export { buildManifests } from './src/manifests/index.ts';
-export { ensureBinaries, startControlPlane } from './test/control-plane/controlPlane.ts';
+export { startControlPlane } from './test/control-plane/controlPlane.ts';
 export { installCrds, wizardCrds } from './test/support/crds.ts';
 export { exampleConfig, fakeCerts, manyHostsConfig } from './test/cluster/configs.ts';
 `;
@@ -39,11 +40,7 @@ try {
   });
   const m = await import(outfile);
 
-  const bins = await m.ensureBinaries();
-  if ('skip' in bins) {
-    console.error(`SKIPPED bench/apply.mjs: ${bins.skip}`);
-    process.exit(0);
-  }
+  const bins = binaries();
   console.error('starting kube-apiserver + etcd …');
   cp = await m.startControlPlane({ binaries: bins });
   const admin = await m.connectCluster({ kubeconfig: cp.adminKubeconfig });
@@ -92,8 +89,30 @@ try {
 
 async function installCrds(mod, admin) {
   const t0 = performance.now();
-  await mod.installCrds(admin, { filter: mod.wizardCrds });
+  await mod.installCrds(admin, {
+    filter: mod.wizardCrds,
+    file: path.resolve(repo, '../shared/fixtures/crds/istio-1.30.3.yaml'),
+  });
   console.error(`CRDs installed in ${Math.round(performance.now() - t0)} ms`);
+}
+
+/** build.sh (not ensureBinaries: bundled, it would look for build.sh next to the bundle). Exit 3: no Go. */
+function binaries() {
+  const r = spawnSync('bash', [path.join(repo, 'test/control-plane/build.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status === 3) {
+    console.error(
+      'SKIPPED bench/apply.mjs: no Go toolchain to build kube-apiserver/etcd (see test/control-plane/build.sh)',
+    );
+    process.exit(0);
+  }
+  const apiserver = /^KUBE_APISERVER=(.+)$/m.exec(r.stdout)?.[1];
+  const etcd = /^ETCD=(.+)$/m.exec(r.stdout)?.[1];
+  if (r.status !== 0 || !apiserver || !etcd)
+    throw new Error(`test/control-plane/build.sh failed (exit ${r.status})`);
+  return { apiserver, etcd };
 }
 
 function printTable(rows) {

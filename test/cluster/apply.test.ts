@@ -183,6 +183,61 @@ describe.skipIf(skipReason)('server-side apply (real API server)', () => {
     expect((await admin.get(refOf(dep)))?.spec.replicas).toBe(1);
   });
 
+  it('a user who may not list still gets exact outcomes (GET per object instead of one list)', async () => {
+    const { admin, cp, connect } = suite();
+    const rbac = 'rbac.authorization.k8s.io/v1';
+    for (const o of [
+      {
+        apiVersion: rbac,
+        kind: 'Role',
+        metadata: { name: 'cm-no-list', namespace: 'default' },
+        rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'create', 'patch'] }],
+      },
+      {
+        apiVersion: rbac,
+        kind: 'RoleBinding',
+        metadata: { name: 'cm-no-list', namespace: 'default' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'cm-no-list' },
+        subjects: [{ kind: 'User', name: 'restricted', apiGroup: 'rbac.authorization.k8s.io' }],
+      },
+    ]) {
+      await admin.request({
+        method: 'PATCH',
+        path: `/apis/${rbac}/namespaces/default/${o.kind.toLowerCase()}s/${o.metadata.name}`,
+        query: { fieldManager: 'test' },
+        body: o,
+        contentType: 'application/apply-patch+yaml',
+        what: 'rbac',
+      });
+    }
+    const restricted = await connect({ kubeconfig: cp.restrictedKubeconfig });
+    const cm: K8sObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'no-list', namespace: 'default' },
+      data: { a: '1' },
+    };
+    expect((await restricted.apply(cm)).outcome).toBe('created');
+    expect((await restricted.apply(cm)).outcome).toBe('unchanged');
+    expect((await restricted.apply({ ...cm, data: { a: '2' } })).outcome).toBe('configured');
+  });
+
+  it('an object created by someone else after the first list is not reported as created by us', async () => {
+    const { admin, connect } = suite();
+    const c = await connect();
+    const one: K8sObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'race-1', namespace: 'default' },
+      data: { a: '1' },
+    };
+    const two: K8sObject = { ...one, metadata: { ...one.metadata, name: 'race-2' } };
+    expect((await c.apply(one)).outcome).toBe('created'); // lists ConfigMaps in default once
+    await admin.apply(two); // someone else creates race-2 now
+    expect((await c.apply(two)).outcome).toBe('configured');
+    expect((await c.apply(two)).outcome).toBe('unchanged');
+  });
+
   it('delete reports deleted, then absent', async () => {
     const { admin } = suite();
     const obj: K8sObject = {

@@ -6,7 +6,7 @@ import { WizardError } from '../../errors.js';
 import type { K8sObject } from '../../manifests/types.js';
 import type { ApplyOutcome, ApplyResult, ObjectRef } from '../types.js';
 import { KubeApiError } from './errors.js';
-import { type Resources, refString } from './resources.js';
+import { objectPath, type ResourceInfo, type Resources, refString } from './resources.js';
 import type { Transport } from './transport.js';
 
 export interface ApplyContext {
@@ -19,6 +19,8 @@ export interface ApplyContext {
   defaultNamespace: string;
   /** Namespaces known to exist (or created, or dry-run-created) in this session. */
   namespaces: Map<string, 'exists' | 'dry-run-created'>;
+  /** Per `apiVersion|kind|namespace`: name → resourceVersion, listed once (undefined: listing not allowed). */
+  versions: Map<string, Promise<Map<string, string> | undefined>>;
 }
 
 export const DEFAULT_FIELD_MANAGER = MANAGER;
@@ -62,8 +64,15 @@ export async function applyObject(
     name: obj.metadata.name,
     namespace: obj.metadata.namespace,
   });
-  const before = await ctx.transport.send({ method: 'GET', path, what: `read ${ref}`, allow: [404] });
-  const existed = before.status !== 404;
+  // The resourceVersion before the write: from one metadata-only list per kind and namespace (a 200-object plan
+  // costs one request, not 200 GETs), or a GET when listing is not allowed — or in a dry run, which compares content.
+  const known = ctx.dryRun ? undefined : await versionsOf(ctx, obj, info);
+  let before: { status: number; body?: K8sObject } | undefined;
+  if (!known) before = await ctx.transport.send({ method: 'GET', path, what: `read ${ref}`, allow: [404] });
+  const priorRv = known
+    ? known.get(obj.metadata.name)
+    : (before?.body?.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
+  const existed = known ? priorRv !== undefined : before?.status !== 404;
 
   const res = await ctx.transport.send({
     method: 'PATCH',
@@ -82,15 +91,61 @@ export async function applyObject(
   if (obj.kind === 'Namespace' && obj.apiVersion === 'v1') {
     ctx.namespaces.set(obj.metadata.name, ctx.dryRun && !existed ? 'dry-run-created' : 'exists');
   }
+  const newRv: string | undefined = res.body?.metadata?.resourceVersion;
   let outcome: ApplyOutcome;
-  if (!existed) outcome = 'created';
-  else if (ctx.dryRun) outcome = sameObject(before.body, res.body) ? 'unchanged' : 'configured';
-  else
-    outcome =
-      before.body?.metadata?.resourceVersion === res.body?.metadata?.resourceVersion
-        ? 'unchanged'
-        : 'configured';
+  // 201: the server created it (also when someone else deleted it after our list).
+  if (ctx.dryRun)
+    outcome = !existed ? 'created' : sameObject(before?.body, res.body) ? 'unchanged' : 'configured';
+  else if (res.status === 201) outcome = 'created';
+  else if (!existed)
+    outcome = 'configured'; // appeared after our list: someone else created it meanwhile
+  else outcome = priorRv === newRv ? 'unchanged' : 'configured';
+  if (known && newRv) known.set(obj.metadata.name, newRv);
   return notes.length ? { ref, outcome, notes } : { ref, outcome };
+}
+
+/**
+ * name → resourceVersion of every object of this kind in the object's namespace, listed once per session as
+ * PartialObjectMetadata (no spec, no secret data). undefined when the user may not list them (then: GET per object).
+ */
+async function versionsOf(
+  ctx: ApplyContext,
+  obj: K8sObject,
+  info: ResourceInfo,
+): Promise<Map<string, string> | undefined> {
+  const ns = info.namespaced ? (obj.metadata.namespace ?? '') : '';
+  const key = `${obj.apiVersion}|${obj.kind}|${ns}`;
+  let pending = ctx.versions.get(key);
+  if (!pending) {
+    pending = listVersions(ctx, obj, info).catch(() => undefined);
+    ctx.versions.set(key, pending);
+  }
+  return pending;
+}
+
+async function listVersions(
+  ctx: ApplyContext,
+  obj: K8sObject,
+  info: ResourceInfo,
+): Promise<Map<string, string>> {
+  const path = objectPath(
+    { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace },
+    info,
+  );
+  const out = new Map<string, string>();
+  let cont: string | undefined;
+  do {
+    const res = await ctx.transport.send({
+      method: 'GET',
+      path,
+      query: { limit: '500', continue: cont },
+      accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1',
+      what: `list ${obj.kind} metadata`,
+    });
+    for (const item of res.body?.items ?? []) out.set(item.metadata.name, item.metadata.resourceVersion);
+    cont = res.body?.metadata?.continue || undefined;
+  } while (cont);
+  return out;
 }
 
 /**

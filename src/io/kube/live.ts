@@ -44,6 +44,7 @@ export class LiveCluster implements ClusterIo {
       dryRun: opts.dryRunServer,
       defaultNamespace: opts.namespace ?? 'default',
       namespaces: new Map(),
+      versions: new Map(),
     };
   }
 

@@ -19,6 +19,8 @@ export interface KubeRequest {
   query?: Record<string, string | undefined>;
   body?: unknown;
   contentType?: string;
+  /** Default application/json. */
+  accept?: string;
   /** What is being done, for error messages: `apply Deployment/default/flask-v1`. */
   what: string;
   /** Statuses returned to the caller instead of thrown (typically 404). */
@@ -132,7 +134,7 @@ export class Transport {
     const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
     const headers: Record<string, string> = {
       ...(base.headers as Record<string, string> | undefined),
-      Accept: 'application/json',
+      Accept: req.accept ?? 'application/json',
       'User-Agent': 'istio-ingress-wizard',
     };
     if (payload !== undefined) {
