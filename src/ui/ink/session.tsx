@@ -78,6 +78,17 @@ export class InkSession {
     await this.#unmount();
   }
 
+  /** Synchronous stop for the way out (Ctrl-C, errors): unmount now, nothing awaited. Idempotent. */
+  stopNow(): void {
+    const instance = this.#instance;
+    this.#instance = undefined;
+    if (!instance) return;
+    this.store.update((s) => ({ ...s, current: undefined, progress: undefined }));
+    instance.unmount();
+    instance.cleanup();
+    this.#printedBefore = this.store.get().printed.length;
+  }
+
   #mount(): void {
     const stdout = this.#opts.stdout ?? process.stderr;
     this.#instance = render(

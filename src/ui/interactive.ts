@@ -1,0 +1,135 @@
+// The interactive UI for a run on a terminal: the Ink step list on stderr, and the prompts (confirm, edit) with
+// Ink unmounted while they own the keyboard. Load this module with import() only when a TTY UI is wanted: it
+// pulls in ink and react (~590 ms), which the plain path must never pay for.
+import type { WizardConfig } from '../config/types.js';
+import { UsageError } from '../errors.js';
+import type { RunnerHooks } from '../runner/types.js';
+import type { StepEvent, StepId } from '../steps/types.js';
+import { colorFor } from './env.js';
+import type { SummaryData } from './ink/Summary.js';
+import type { InkSession } from './ink/session.js';
+import {
+  type AnswerKey,
+  askAnswers,
+  type DiscoveredDefaults,
+  type PartialConfig,
+  STEP_KEYS,
+} from './prompts/answers.js';
+import { confirmStep } from './prompts/confirmStep.js';
+import type { PromptIo } from './prompts/io.js';
+import { restoreTerminal } from './terminal.js';
+
+export interface InteractiveOptions {
+  /** Full validation of edited answers (the config loader's validateConfig(..).config). A UsageError asks again. */
+  validate?: (config: WizardConfig) => WizardConfig;
+  /** Values discovered on the cluster, offered as defaults when editing. */
+  defaults?: DiscoveredDefaults;
+  /** Where Ink draws (default process.stderr) and reads (default process.stdin). */
+  stderr?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+  /** Prompt streams, for tests (default stdin / stderr). */
+  io?: PromptIo;
+  /** Default: NO_COLOR / FORCE_COLOR / TERM / isTTY of stderr. */
+  color?: boolean;
+  /** Called after every Ink frame (the startup bench exits after the first). */
+  onFrame?: () => void;
+}
+
+export interface InteractiveHooks extends RunnerHooks {
+  /** The last frame: the step list and the summary; Ink is gone afterwards. */
+  finish(summary: SummaryData | string[]): Promise<void>;
+  /** Unmount Ink now and restore the terminal (sync; for errors and Ctrl-C). Idempotent. */
+  close(): void;
+  /** Run any other prompt with Ink out of the way (e.g. askResume), then draw again. */
+  prompt<T>(ask: () => Promise<T>): Promise<T>;
+  readonly session: InkSession;
+}
+
+export async function createInteractiveHooks(opts: InteractiveOptions = {}): Promise<InteractiveHooks> {
+  const { InkSession } = await import('./ink/session.js');
+  const stderr = opts.stderr ?? process.stderr;
+  const session = new InkSession({
+    stdout: stderr,
+    stdin: opts.stdin,
+    color: opts.color ?? colorFor(stderr),
+    onFrame: opts.onFrame,
+  });
+  const io: PromptIo = { interactive: true, output: stderr, ...opts.io };
+  let started = false;
+  let closed = false;
+
+  const prompt = async <T>(ask: () => Promise<T>): Promise<T> => {
+    await session.suspend();
+    try {
+      return await ask();
+    } finally {
+      if (started && !closed) session.resume();
+    }
+  };
+
+  const emit = (ev: StepEvent): void => {
+    if (closed) return;
+    if (!started && ev.type === 'run-start') {
+      started = true;
+      session.start(ev.steps);
+    }
+    session.emit(ev);
+  };
+
+  return {
+    session,
+    emit,
+    prompt,
+    confirm(id, plan) {
+      session.showPlan(id, plan);
+      return prompt(() => confirmStep(id, plan, { io, canEdit: STEP_KEYS[id].length > 0 }));
+    },
+    edit(id, config) {
+      return prompt(() => editUntilValid(id, config, opts, io, stderr));
+    },
+    async finish(summary) {
+      if (closed) return;
+      closed = true;
+      await session.stop(Array.isArray(summary) ? fromLines(summary) : summary);
+      restoreTerminal({ stdin: opts.stdin ?? process.stdin, stderr });
+    },
+    close() {
+      closed = true;
+      session.stopNow();
+      restoreTerminal({ stdin: opts.stdin ?? process.stdin, stderr });
+    },
+  };
+}
+
+/** Asks the step's keys, validates the whole config, and asks again (with the keys the issues name) until valid. */
+async function editUntilValid(
+  id: StepId,
+  config: WizardConfig,
+  opts: InteractiveOptions,
+  io: PromptIo,
+  out: NodeJS.WritableStream,
+): Promise<WizardConfig> {
+  let keys: AnswerKey[] = [...STEP_KEYS[id]];
+  let current: PartialConfig = config;
+  for (;;) {
+    current = await askAnswers(current, { keys, defaults: opts.defaults, io });
+    if (!opts.validate) return current as WizardConfig;
+    try {
+      return opts.validate(current as WizardConfig);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      out.write(`${err.message}\nPlease change these answers:\n`);
+      // Ask again for what the issues point at (e.g. removing a version that a host still routes to → hosts).
+      const named = STEP_KEYS_ALL.filter((k) => err.issues.some((i) => i.startsWith(k.split('.')[0] ?? k)));
+      keys = [...new Set([...keys, ...named])];
+    }
+  }
+}
+
+const STEP_KEYS_ALL: AnswerKey[] = [...new Set(Object.values(STEP_KEYS).flat())];
+
+/** The runner's run-end lines → a summary: curl commands apart, the rest as notes. */
+function fromLines(lines: string[]): SummaryData {
+  const curl = lines.map((l) => l.trim()).filter((l) => l.startsWith('curl '));
+  return { ok: true, curlCommands: curl, notes: lines.filter((l) => !l.trim().startsWith('curl ')) };
+}
