@@ -23,10 +23,22 @@ export interface AnalyzeOptions {
 export type Json = any;
 
 export class ObjectSet {
+  private readonly byRef = new Map<string, K8sObject>();
+  private readonly byKind = new Map<string, K8sObject[]>();
+
   constructor(
     readonly objects: readonly K8sObject[],
     readonly opts: AnalyzeOptions,
-  ) {}
+  ) {
+    // Indexed once: the checks look objects up per route and per server, which would be quadratic otherwise.
+    for (const o of objects) {
+      const key = `${o.kind}/${this.ns(o)}/${o.metadata.name}`;
+      if (!this.byRef.has(key)) this.byRef.set(key, o);
+      const list = this.byKind.get(o.kind);
+      if (list) list.push(o);
+      else this.byKind.set(o.kind, [o]);
+    }
+  }
 
   ns(obj: K8sObject): string {
     return obj.metadata.namespace ?? this.opts.defaultNamespace ?? 'default';
@@ -38,11 +50,11 @@ export class ObjectSet {
 
   /** By kind only: the wizard emits each kind in one API group, and any served Istio version means the same. */
   ofKind(kind: string): K8sObject[] {
-    return this.objects.filter((o) => o.kind === kind);
+    return this.byKind.get(kind) ?? [];
   }
 
   find(kind: string, namespace: string, name: string): K8sObject | undefined {
-    return this.ofKind(kind).find((o) => this.ns(o) === namespace && o.metadata.name === name);
+    return this.byRef.get(`${kind}/${namespace}/${name}`);
   }
 }
 

@@ -36,6 +36,7 @@ function destinations(vs: K8sObject): Json[] {
 
 export function checkVirtualServiceGateways(set: ObjectSet): Finding[] {
   const out: Finding[] = [];
+  const servedHosts = new Map<K8sObject, { all: string[]; exact: Set<string> }>();
   for (const vs of set.ofKind('VirtualService')) {
     const vsNs = set.ns(vs);
     for (const entry of asArray(vs.spec?.gateways) as string[]) {
@@ -53,9 +54,16 @@ export function checkVirtualServiceGateways(set: ObjectSet): Finding[] {
         );
         continue;
       }
-      const served = asArray(gw.spec?.servers).flatMap((s: Json) => asArray(s?.hosts)) as string[];
+      let served = servedHosts.get(gw);
+      if (!served) {
+        const all = asArray(gw.spec?.servers).flatMap((s: Json) => asArray(s?.hosts)) as string[];
+        served = { all, exact: new Set(all) };
+        servedHosts.set(gw, served);
+      }
       for (const host of asArray(vs.spec?.hosts) as string[]) {
-        if (!served.some((g) => gatewayHostServes(g, set.ns(gw), host, vsNs))) {
+        const { all, exact } = served;
+        // Fast path for the common exact, un-prefixed host; the full rules (wildcards, ns/) otherwise.
+        if (!exact.has(host) && !all.some((g) => gatewayHostServes(g, set.ns(gw), host, vsNs))) {
           out.push(
             finding(
               'error',
