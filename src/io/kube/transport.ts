@@ -98,6 +98,7 @@ export class Transport {
 
   private async options(): Promise<https.RequestOptions> {
     const o: https.RequestOptions = {};
+    if (this.target.server.startsWith('http:')) return this.plainHttpOptions(o);
     try {
       // Fills Authorization (token, exec plugin, auth-provider), client cert/key, CA, skip-verify, server name.
       await this.kc.applyToHTTPSOptions(o);
@@ -123,6 +124,19 @@ export class Transport {
         ? new http.Agent({ keepAlive: true, maxSockets: 16 })
         : new https.Agent({ keepAlive: true, maxSockets: 16, ...tls });
     }
+    o.agent = this.agent;
+    return o;
+  }
+
+  /**
+   * A plain-http server (`kubectl proxy`, a local tunnel): client-node refuses those unless skip-TLS-verify is set;
+   * kubectl does not. No TLS material applies; a token or basic auth is sent as is.
+   */
+  private plainHttpOptions(o: https.RequestOptions): https.RequestOptions {
+    const user = this.kc.getCurrentUser();
+    if (user?.token) o.headers = { Authorization: `Bearer ${user.token}` };
+    else if (user?.username) o.auth = `${user.username}:${user.password ?? ''}`;
+    this.agent ??= new http.Agent({ keepAlive: true, maxSockets: 16 });
     o.agent = this.agent;
     return o;
   }
