@@ -1,5 +1,11 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ensureVenv,
+  flaskDir,
   httpGet,
   parseDockerfile,
   type RunningApp,
@@ -24,6 +30,23 @@ describe('flask/Dockerfile', () => {
     expect(facts.cmd[0]).toBe('gunicorn');
     expect(facts.cmd.at(-1)).toBe('server:app');
     expect(facts.env.PORT).toBe('8080');
+  });
+
+  it('installs exactly pinned requirements, and the venv holds those versions', async () => {
+    const pins = readFileSync(path.join(flaskDir, 'requirements.txt'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    expect(pins.map((p) => p.split('==')[0]?.toLowerCase()).sort()).toEqual(['flask', 'gunicorn']);
+    for (const p of pins) expect(p).toMatch(/^[A-Za-z0-9_.-]+==\d+(\.\d+)+$/);
+    const dockerfile = readFileSync(path.join(flaskDir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^RUN pip install .*-r requirements\.txt$/m);
+    const venv = await ensureVenv();
+    const { stdout } = await promisify(execFile)(path.join(venv, 'bin', 'python'), [
+      '-c',
+      'import importlib.metadata as m; print(f"Flask=={m.version(\'flask\')}"); print(f"gunicorn=={m.version(\'gunicorn\')}")',
+    ]);
+    expect(stdout.trim().split('\n').sort()).toEqual([...pins].sort());
   });
 
   it('the parser reads continuation lines and rejects the shell form of CMD', () => {
