@@ -13,6 +13,8 @@
 //   credential-secret-not-found     IST0101 ReferencedResourceNotFound (credentialName)
 //   credential-secret-incomplete    (missing tls.crt/tls.key, or ca.crt for MUTUAL)
 //   mounted-cert-not-found          (file-mount path whose Secret key is missing)
+
+import { WizardError } from '../errors.js';
 import { type AnalyzeOptions, type Finding, ObjectSet } from './analyzeContext.js';
 import { checkGatewayCertificates, checkGatewayConflicts, checkGatewayPortNames } from './analyzeGateway.js';
 import {
@@ -48,4 +50,17 @@ export function hasErrors(findings: readonly Finding[]): boolean {
 /** One line per finding, for logs: `error vs-host-not-in-gateway VirtualService/default/x: …`. */
 export function formatFinding(f: Finding): string {
   return `${f.level} ${f.code} ${f.object}: ${f.message}`;
+}
+
+/** A WizardError (exit 1) listing every error finding, or undefined when there is none. Warnings are the caller's to log. */
+export function analysisError(findings: readonly Finding[]): WizardError | undefined {
+  const errors = findings.filter((f) => f.level === 'error');
+  if (errors.length === 0) return undefined;
+  return new WizardError(
+    `the manifests would not work together (${errors.length} problem${errors.length === 1 ? '' : 's'}):\n${errors
+      .map((f) => `  - ${formatFinding(f)}`)
+      .join('\n')}`,
+    undefined,
+    'this is a bug in the wizard if the config validated; please report it with the dry-run output',
+  );
 }

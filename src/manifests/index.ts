@@ -40,6 +40,13 @@ export function buildManifests(config: WizardConfig, opts: BuildOptions): K8sObj
   ];
 }
 
-export { type AnalyzeOptions, analyzeManifests, type Finding, formatFinding, hasErrors } from './analyze.js';
+export {
+  type AnalyzeOptions,
+  analysisError,
+  analyzeManifests,
+  type Finding,
+  formatFinding,
+  hasErrors,
+} from './analyze.js';
 export { REDACTED_ANNOTATION, REDACTED_PLACEHOLDER, redactSecrets } from './redact.js';
 export { toYamlStream } from './yaml.js';

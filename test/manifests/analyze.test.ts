@@ -1,8 +1,10 @@
 // Each analyzer check must FIRE on a set broken in exactly one way (a mutated copy of a good set) and stay
 // silent on the good sets (the golden test asserts that for every scenario).
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { WizardConfig } from '../../src/config/types.js';
-import { analyzeManifests, formatFinding, hasErrors } from '../../src/manifests/analyze.js';
+import { WizardError } from '../../src/errors.js';
+import { analysisError, analyzeManifests, formatFinding, hasErrors } from '../../src/manifests/analyze.js';
 import { buildManifests } from '../../src/manifests/index.js';
 import type { K8sObject } from '../../src/manifests/types.js';
 import { fakeCerts, httpHost, httpsHost, makeConfig } from './fixtures.js';
@@ -220,9 +222,24 @@ describe('analyzeManifests', () => {
     expect(hasErrors(findings)).toBe(level === 'error');
   });
 
-  it('covers every code it documents', () => {
-    const codes = new Set(CASES.map((c) => c.code));
-    expect(codes.size).toBe(13);
+  it('turns error findings into one WizardError (exit 1) and ignores warnings', () => {
+    expect(analysisError([])).toBeUndefined();
+    const warnOnly = analyze(broken(sdsConfig, (o) => (byKind(o, 'Service').spec.ports[0].name = 'web')));
+    expect(warnOnly).toHaveLength(1);
+    expect(analysisError(warnOnly)).toBeUndefined();
+    const err = analysisError(analyze(broken(sdsConfig, (o) => drop(o, (x) => x.kind === 'Gateway'))));
+    expect(err).toBeInstanceOf(WizardError);
+    expect(err?.exitCode).toBe(1);
+    expect(err?.message).toMatch(
+      /3 problems[\s\S]*vs-gateway-not-found VirtualService\/default\/flask-example1-com/,
+    );
+  });
+
+  it('has a firing case for every code documented in analyze.ts, and documents every code it tests', () => {
+    const source = readFileSync(new URL('../../src/manifests/analyze.ts', import.meta.url), 'utf8');
+    const documented = [...source.matchAll(/^\/\/ {3}([a-z]+(?:-[a-z]+)+) {2,}/gm)].map((m) => m[1]);
+    expect(documented.length).toBeGreaterThanOrEqual(13);
+    expect(new Set(CASES.map((c) => c.code))).toEqual(new Set(documented));
   });
 
   it('resolves gateway references in another namespace and `mesh`', () => {
