@@ -5,6 +5,8 @@
 // - file-mount (the original tutorial): one generic Secret `istio-ingressgateway-certs` holding
 //   `<host>-crt.pem` / `<host>-key.pem` for every host, mounted by the gateway at /etc/istio/ingressgateway-certs,
 //   plus `istio-ingressgateway-ca-certs` holding `ca-chain.cert.pem` when any host is MUTUAL.
+//   Caution: current Istio installs no longer mount these Secrets into the gateway pods (SDS replaced them);
+//   file-mount works only where the gateway Deployment still mounts them (legacy installs, or a patched one).
 import type { HostConfig, WizardConfig } from '../config/types.js';
 import { WizardError } from '../errors.js';
 import { commonLabels } from './labels.js';
