@@ -1,10 +1,10 @@
 // What a run of generate-certs would do, decided from the files already in the state directory (read-only, so the
 // step's plan() can show it). Reuse is preferred: a new CA breaks everything that trusts the old one.
 //
-// The CA follows certs.keyType: selfsigned signs a certificate with the algorithm family of the certificate's own
-// key, so an ECDSA CA cannot sign an RSA leaf. A keyType change therefore re-mints the CA, and with it every leaf.
+// certs.keyType applies to the CA only when it is minted: a keyType change re-mints the leaves with the new key
+// type, but keeps a still-valid CA (an ECDSA CA signs RSA leaves just as well), so what trusts it keeps working.
 import type { X509Certificate } from 'node:crypto';
-import type { HostConfig, KeyType, WizardConfig } from '../config/types.js';
+import { type HostConfig, KEY_TYPES, type KeyType, type WizardConfig } from '../config/types.js';
 import type { CertPaths } from '../steps/types.js';
 import {
   coversHost,
@@ -23,6 +23,8 @@ import { isProvided, readProvided } from './provided.js';
 import { certPaths, httpsHosts, isMutual, readIfExists } from './store.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const SUPPORTED: readonly string[] = KEY_TYPES;
+const isSupportedKey = (key: Loaded['key']) => SUPPORTED.includes(keyTypeOf(key));
 /** Leaves are renewed when less than this share of their lifetime (and less than a day) is left. */
 const RENEW_FRACTION = 0.1;
 
@@ -72,13 +74,12 @@ function untilReason(cert: X509Certificate): string {
   return `valid until ${day(new Date(cert.validTo))}`;
 }
 
-/** Why the CA on disk cannot be reused, or undefined when it can. */
-function caProblem(found: Loaded, keyType: KeyType, now: Date): string | undefined {
+/** Why the CA on disk cannot be reused, or undefined when it can. Its key type may differ from certs.keyType. */
+function caProblem(found: Loaded, now: Date): string | undefined {
   const { cert, key } = found;
   if (!isSelfSignedCa(cert)) return 'not a self-signed CA certificate';
   if (!keyMatches(cert, key)) return 'key does not match';
-  const actual = keyTypeOf(key);
-  if (actual !== keyType) return `key type changed (${actual} → ${keyType})`;
+  if (!isSupportedKey(key)) return `unsupported CA key type ${keyTypeOf(key)}`;
   if (!validFor(cert, now, DAY_MS)) return `expired or expiring (${day(new Date(cert.validTo))})`;
   return undefined;
 }
@@ -125,7 +126,7 @@ export async function decideCerts(config: WizardConfig, stateDir: string, now: D
   const { keyType } = config.certs;
 
   const foundCa = await load(paths.caCert, paths.caKey);
-  const caIssue = typeof foundCa === 'string' ? foundCa : caProblem(foundCa, keyType, now);
+  const caIssue = typeof foundCa === 'string' ? foundCa : caProblem(foundCa, now);
   // Leaves are checked against the CA that will be in place after this run: none yet, if it is to be minted.
   const ca = caIssue === undefined && typeof foundCa !== 'string' ? foundCa.cert : undefined;
   const caDecision: Decision<'reuse' | 'mint'> = ca

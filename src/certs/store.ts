@@ -66,8 +66,8 @@ export async function writeFileAtomic(path: string, data: string, mode: number):
   const handle = await open(tmp, 'wx', mode & KEY_MODE);
   try {
     await handle.chmod(mode); // exact mode regardless of the umask
+    // No fsync: a file lost in a crash is found missing or unreadable on the next run and minted again.
     await handle.writeFile(data, 'utf8');
-    await handle.sync();
   } catch (err) {
     await handle.close().catch(() => {});
     await unlink(tmp).catch(() => {});

@@ -158,15 +158,24 @@ describe('reuse', () => {
       ).toBe(0);
     }));
 
-  it('a changed keyType re-mints CA and leaves with the new key type', () =>
+  it('a changed keyType keeps the CA and re-mints the leaves with the new key type', () =>
     withTempDir(async (dir) => {
-      await ensureCerts(makeConfig([https('a.example.com', 'MUTUAL')], 'ecdsa-p256'), dir);
-      const r = await ensureCerts(makeConfig([https('a.example.com', 'MUTUAL')], 'rsa-2048'), dir);
-      expect(r.caOutcome).toBe('minted');
+      const first = await ensureCerts(makeConfig([https('a.example.com', 'MUTUAL')], 'ecdsa-p256'), dir);
+      const caBefore = await readFile(first.paths.caCert, 'utf8');
+      const log: string[] = [];
+      const r = await ensureCerts(makeConfig([https('a.example.com', 'MUTUAL')], 'rsa-2048'), dir, {
+        log: (l) => log.push(l),
+      });
+      expect(r.caOutcome).toBe('reused');
+      expect(await readFile(r.paths.caCert, 'utf8')).toBe(caBefore);
       expect(r.outcome['a.example.com']).toBe('minted');
+      expect(log.join('\n')).toContain('key type changed (ecdsa-p256 → rsa-2048)');
       const p = r.paths.hosts['a.example.com'];
-      for (const cert of [r.paths.caCert, p?.cert ?? '', p?.clientCert ?? '']) {
+      for (const cert of [p?.cert ?? '', p?.clientCert ?? '']) {
         expect(new X509Certificate(await readFile(cert)).publicKey.asymmetricKeyType).toBe('rsa');
+        // An RSA leaf under the ECDSA CA: signed with ecdsa-with-SHA256, and it verifies.
+        expect((await openssl('x509', '-noout', '-text', '-in', cert)).out).toContain('ecdsa-with-SHA256');
+        expect((await openssl('verify', '-x509_strict', '-CAfile', r.paths.caCert, cert)).code).toBe(0);
       }
       const again = await ensureCerts(makeConfig([https('a.example.com', 'MUTUAL')], 'rsa-2048'), dir);
       expect(again.caOutcome).toBe('reused');

@@ -1,9 +1,11 @@
 // Every minted certificate is checked by openssl itself: chain, host name, signature algorithm, key usages.
-import { rm } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EnsureResult, ensureCerts } from '../../src/certs/ensure.js';
 import type { KeyType } from '../../src/config/types.js';
-import { http, https, makeConfig, openssl, tempDir } from './helpers.js';
+import { http, https, makeConfig, openssl, tempDir, withTempDir } from './helpers.js';
 
 const HOSTS = [
   https('shop.example.com'),
@@ -40,7 +42,11 @@ describe.each<[KeyType, string, string]>([
     expect(text.out).toContain(`Signature Algorithm: ${sigAlg}`);
     expect(text.out).toMatch(/CA:TRUE/);
     expect(text.out).toMatch(/Certificate Sign/);
-    expect((await openssl('verify', '-CAfile', result.paths.caCert, result.paths.caCert)).code).toBe(0);
+    expect(
+      (await openssl('verify', '-x509_strict', '-CAfile', result.paths.caCert, result.paths.caCert)).code,
+    ).toBe(0);
+    // Strict verifiers (openssl -x509_strict, Python >= 3.13) need the CA's subjectKeyIdentifier.
+    expect(text.out).toContain('X509v3 Subject Key Identifier');
   });
 
   it.each(HOSTS.map((h) => h.name))(
@@ -48,7 +54,7 @@ describe.each<[KeyType, string, string]>([
     async (host) => {
       const p = result.paths.hosts[host];
       if (!p) throw new Error(`no paths for ${host}`);
-      const verify = await openssl('verify', '-CAfile', result.paths.caCert, p.cert);
+      const verify = await openssl('verify', '-x509_strict', '-CAfile', result.paths.caCert, p.cert);
       expect(verify.out).toContain(': OK');
       expect(verify.code).toBe(0);
 
@@ -114,4 +120,75 @@ describe.each<[KeyType, string, string]>([
     const v = await openssl('verify', '-CAfile', result.paths.caCert, '-purpose', 'sslserver', p.cert);
     expect(v.code).toBe(0);
   });
+});
+
+describe('certificate encoding details', () => {
+  it('key identifiers match what openssl computes for the same keys; serials are positive and distinct', () =>
+    withTempDir(async (dir) => {
+      const { paths } = await ensureCerts(makeConfig([https('a.example.com'), https('b.example.com')]), dir);
+      const a = paths.hosts['a.example.com'];
+      const b = paths.hosts['b.example.com'];
+      if (!a || !b) throw new Error('missing paths');
+      // openssl's own certificate for the same key, with subjectKeyIdentifier=hash (RFC 5280 method 1).
+      const ref = join(dir, 'ref.crt');
+      const made = await openssl(
+        'req',
+        '-x509',
+        '-key',
+        a.key,
+        '-subj',
+        '/CN=ref',
+        '-days',
+        '1',
+        '-out',
+        ref,
+      );
+      expect(made.code).toBe(0);
+      const ski = async (f: string) =>
+        (await openssl('x509', '-noout', '-ext', 'subjectKeyIdentifier', '-in', f)).out;
+      const keyIdLine = (out: string) => out.split('\n')[1]?.trim();
+      expect(keyIdLine(await ski(a.cert))).toBe(keyIdLine(await ski(ref)));
+      // Each leaf's authorityKeyIdentifier is the CA's subjectKeyIdentifier.
+      const aki = (await openssl('x509', '-noout', '-ext', 'authorityKeyIdentifier', '-in', a.cert)).out;
+      expect(aki.replace(/keyid:/, '')).toContain(keyIdLine(await ski(paths.caCert)));
+      const serial = async (f: string) => (await openssl('x509', '-noout', '-serial', '-in', f)).out.trim();
+      const [sa, sb] = [await serial(a.cert), await serial(b.cert)];
+      expect(sa).toMatch(/^serial=[4-7][0-9A-F]{31}$/);
+      expect(sa).not.toBe(sb);
+    }));
+
+  it('dates from 2050 on are GeneralizedTime and read back exactly', () =>
+    withTempDir(async (dir) => {
+      // 30 years: the leaf ends after 2050, the CA (twice as long) too.
+      const { paths } = await ensureCerts(makeConfig([https('a.example.com')], 'ecdsa-p256', 30 * 365), dir);
+      const cert = new X509Certificate(await readFile(paths.hosts['a.example.com']?.cert ?? ''));
+      const expected = Date.now() + 30 * 365 * 86_400_000;
+      expect(Math.abs(new Date(cert.validTo).getTime() - expected)).toBeLessThan(120_000);
+      const parsed = await openssl('asn1parse', '-in', paths.hosts['a.example.com']?.cert ?? '');
+      expect(parsed.out).toMatch(/UTCTIME/);
+      expect(parsed.out).toMatch(/GENERALIZEDTIME\s*:20[5-9]\d/);
+      expect(
+        (
+          await openssl(
+            'verify',
+            '-x509_strict',
+            '-CAfile',
+            paths.caCert,
+            paths.hosts['a.example.com']?.cert ?? '',
+          )
+        ).code,
+      ).toBe(0);
+    }));
+
+  it('a host name longer than 64 characters goes in the SAN only', () =>
+    withTempDir(async (dir) => {
+      const host = `${'a'.repeat(60)}.${'b'.repeat(20)}.example.com`;
+      const { paths } = await ensureCerts(makeConfig([https(host)]), dir);
+      const cert = paths.hosts[host]?.cert ?? '';
+      expect((await openssl('x509', '-noout', '-checkhost', host, '-in', cert)).out).toContain('does match');
+      expect((await openssl('x509', '-noout', '-subject', '-in', cert)).out).toContain(
+        'CN = istio-ingress-wizard server',
+      );
+      expect((await openssl('verify', '-x509_strict', '-CAfile', paths.caCert, cert)).code).toBe(0);
+    }));
 });
