@@ -14,8 +14,10 @@ import {
   type Target,
   urlFor,
 } from './curl.js';
-import { evaluate, type Outcome, type Verdict } from './diagnose.js';
+import type { Outcome, Verdict } from './diagnose.js';
+import { mapLimit, sleep } from './pool.js';
 import type { VerifyCheck, VerifyReport } from './types.js';
+import { evaluate } from './verdict.js';
 
 export interface VerificationInput {
   config: WizardConfig;
@@ -62,18 +64,6 @@ export function plannedVerification(
     why: spec.title,
   }));
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 
 async function curlOnce(
   spec: CheckSpec,
@@ -167,20 +157,6 @@ async function runCheck(
     if (v.next) check.next = v.next;
   }
   return check;
-}
-
-/** Runs fn over items with at most `limit` in flight; results in input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  });
-  await Promise.all(workers);
-  return out;
 }
 
 export function describeCheck(c: VerifyCheck): string {

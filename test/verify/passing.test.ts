@@ -63,7 +63,7 @@ describe('verify against a correct gateway', () => {
     expect(r.checks.filter((c) => !c.ok)).toEqual([]);
     expect(r.ok).toBe(true);
     expect(kinds(r)).toEqual([
-      'unknown-host ' + r.checks.find((c) => c.kind === 'unknown-host')?.host,
+      `unknown-host ${r.checks.find((c) => c.kind === 'unknown-host')?.host}`,
       'version flask.example1.com',
       'version flask.example2.com',
       'wrong-scheme flask.example1.com',

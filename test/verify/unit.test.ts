@@ -9,8 +9,8 @@ import { verifyStep } from '../../src/steps/verify.js';
 import { resolveTarget } from '../../src/verify/address.js';
 import { buildChecks, type CheckSpec, requestHostFor } from '../../src/verify/checks.js';
 import { curlArgs, MARK, parseTransfers, routeArgs } from '../../src/verify/curl.js';
-import { evaluate, tolerance } from '../../src/verify/diagnose.js';
 import { runVerification } from '../../src/verify/run.js';
+import { evaluate, tolerance } from '../../src/verify/verdict.js';
 import { stepContext } from '../build/context.js';
 import { exampleHosts, plan, redirectHosts, weightedMutualHosts } from './plans.js';
 
