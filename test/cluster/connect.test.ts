@@ -61,6 +61,62 @@ describe.skipIf(skipReason)('connecting (real API server)', () => {
     expect(err.hint).toMatch(/token .*expired/);
   });
 
+  /** The admin kubeconfig with its user swapped for an exec credential plugin. */
+  function execKubeconfig(name: string, command: string, args: string[]): string {
+    const { cp } = suite();
+    const file = path.join(cp.dir, `${name}.kubeconfig`);
+    const user = `  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${JSON.stringify(command)}\n      args: ${JSON.stringify(args)}\n      interactiveMode: Never\n`;
+    const text = readFileSync(cp.adminKubeconfig, 'utf8').replace(/ {2}user:\n(?: {4}.*\n)+/, user);
+    writeFileSync(file, text);
+    return file;
+  }
+
+  it('an exec plugin whose token is rejected gets the exec hint (expired token)', async () => {
+    const cred = JSON.stringify({
+      apiVersion: 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      status: { token: 'expired-token' },
+    });
+    const c = await connectCluster({
+      kubeconfig: execKubeconfig('exec', process.execPath, ['-e', `console.log(${JSON.stringify(cred)})`]),
+    });
+    const err = await c.serverVersion().catch((e) => e);
+    c.close();
+    expect(err.status).toBe(401);
+    expect(err.hint).toBe(
+      `the token from the exec credential plugin (${process.execPath}) was rejected: it may have expired; log in again with your cloud CLI`,
+    );
+  });
+
+  it('an exec plugin that fails is reported as a credentials problem', async () => {
+    const c = await connectCluster({
+      kubeconfig: execKubeconfig('exec-fail', process.execPath, [
+        '-e',
+        'process.stderr.write("not logged in"); process.exit(1)',
+      ]),
+    });
+    const err = await c.serverVersion().catch((e) => e);
+    c.close();
+    expect(err).toBeInstanceOf(WizardError);
+    expect(err.message).toMatch(/^cannot prepare credentials of context "envtest-admin": /);
+    expect(err.hint).toMatch(/exec plugin/);
+  });
+
+  it('an unresolvable server host says so', async () => {
+    const { cp } = suite();
+    const file = path.join(cp.dir, 'dns.kubeconfig');
+    writeFileSync(
+      file,
+      readFileSync(cp.adminKubeconfig, 'utf8').replace(cp.server, 'https://api.nonexistent.invalid:6443'),
+    );
+    const c = await connectCluster({ kubeconfig: file });
+    const err = await c.serverVersion().catch((e) => e);
+    c.close();
+    expect(err.message).toMatch(
+      /^cannot reach the API server https:\/\/api\.nonexistent\.invalid:6443 \(context "envtest-admin"\): host (not found|name lookup failed) \(DNS\)$/,
+    );
+  });
+
   it('a server certificate from an unknown authority is an x509 error, not a stack', async () => {
     const { cp } = suite();
     const file = path.join(cp.dir, 'wrong-ca.kubeconfig');

@@ -194,6 +194,23 @@ describe.skipIf(skipReason)('preflight (real API server)', () => {
     );
   });
 
+  it('resolves a LoadBalancer hostname to an IP (curl --resolve needs one)', async () => {
+    const { admin } = suite();
+    await createGatewayStandIn(admin, {
+      namespace: 'gw-host',
+      labels: { istio: 'host-gw' },
+      lbHostname: 'localhost',
+    });
+    const cfg = exampleConfig();
+    cfg.gateway.selector = { istio: 'host-gw' };
+    cfg.gateway.workloadNamespace = 'gw-host';
+    const { out, lines } = await preflight(admin, cfg);
+    expect(out?.gatewayAddress).toMatch(/^(127\.0\.0\.1|::1)$/);
+    expect(lines).toContain(
+      `PASS  gateway address: ${out?.gatewayAddress} (LoadBalancer hostname localhost)`,
+    );
+  });
+
   it('LoadBalancer pending on a kind cluster: the kind hint; then the NodePort on a node address', async () => {
     const { admin, cp } = suite();
     // The same server under a kind-style context name.
