@@ -90,7 +90,7 @@ export async function createInteractiveHooks(opts: InteractiveOptions = {}): Pro
     async finish(summary) {
       if (closed) return;
       closed = true;
-      await session.stop(Array.isArray(summary) ? fromLines(summary) : summary);
+      await session.stop(Array.isArray(summary) ? summaryFromLines(summary) : summary);
       restoreTerminal({ stdin: opts.stdin ?? process.stdin, stderr });
     },
     close() {
@@ -128,8 +128,15 @@ async function editUntilValid(
 
 const STEP_KEYS_ALL: AnswerKey[] = [...new Set(Object.values(STEP_KEYS).flat())];
 
-/** The runner's run-end lines → a summary: curl commands apart, the rest as notes. */
-function fromLines(lines: string[]): SummaryData {
-  const curl = lines.map((l) => l.trim()).filter((l) => l.startsWith('curl '));
-  return { ok: true, curlCommands: curl, notes: lines.filter((l) => !l.trim().startsWith('curl ')) };
+/** The runner's run-end lines → a summary: curl commands ("curl …" or "try: curl …") apart, the rest as notes. */
+export function summaryFromLines(lines: string[]): SummaryData {
+  const curl = /^(?:try:\s*)?(curl\s.*)$/;
+  const curlCommands: string[] = [];
+  const notes: string[] = [];
+  for (const line of lines) {
+    const m = curl.exec(line.trim());
+    if (m?.[1]) curlCommands.push(m[1]);
+    else notes.push(line);
+  }
+  return { ok: true, title: 'Finished.', curlCommands, notes };
 }

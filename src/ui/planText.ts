@@ -38,7 +38,10 @@ export function planText(plan: StepPlan, opts: PlanTextOptions = {}): PlanText {
   const shown = cut.slice(0, maxLines - 1);
   const hidden = cut.length - shown.length;
   shown.push(
-    truncate(`… ${hidden} more line${hidden === 1 ? '' : 's'} hidden (see them all with --dry-run)`, width),
+    truncate(
+      `… ${hidden} more line${hidden === 1 ? '' : 's'} not shown (wizard --dry-run prints them all)`,
+      width,
+    ),
   );
   return { lines: shown, hidden };
 }

@@ -148,7 +148,7 @@ describe('PlanView', () => {
     expect(out[0]).toBe('Plan for deploy-versions:');
     expect(out[1]).toBe('  $ kind load docker-image python-flask-server:v2');
     expect(out).toHaveLength(1 + 12);
-    expect(out.at(-1)).toMatch(/^ {2}… \d+ more lines hidden \(see them all with --dry-run\)$/);
+    expect(out.at(-1)).toMatch(/^ {2}… \d+ more lines not shown \(wizard --dry-run prints them all\)$/);
     const hidden = Number(/… (\d+) more/.exec(out.at(-1) ?? '')?.[1]);
     // 10 documents of 10 lines + 9 separators + 1 command line, minus the 11 shown.
     expect(hidden).toBe(10 * 10 + 9 + 1 - 11);

@@ -73,10 +73,16 @@ describe('createInteractiveHooks', () => {
     expect(redrawn).toMatch(/\[2\/9\] build-image\s+running/);
 
     hooks.emit({ type: 'step-end', id: 'build-image', status: 'done', durationMs: 2000 });
-    await hooks.finish(['curl -H "Host: v1.example.com" http://172.18.0.5/', 'certificates: /tmp/x/certs']);
+    await hooks.finish([
+      'try: curl -H "Host: v1.example.com" http://172.18.0.5/',
+      'certificates: /tmp/x/certs',
+    ]);
     expect(hooks.session.mounted).toBe(false);
+    expect(out.text()).toContain('Finished.');
+    expect(out.text()).not.toContain('ingress routing is set up'); // the lines do not say so (e.g. a dry-run)
     expect(out.text()).toContain('Try it by hand:');
     expect(out.text()).toContain('  curl -H "Host: v1.example.com" http://172.18.0.5/');
+    expect(out.text()).toContain('certificates: /tmp/x/certs');
     hooks.close(); // idempotent after finish
   });
 

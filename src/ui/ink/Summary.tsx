@@ -6,6 +6,8 @@ import { Tint } from './theme.js';
 
 export interface SummaryData {
   ok: boolean;
+  /** First line; default says whether routing is set up (a dry-run should say what it did instead). */
+  title?: string;
   /** `Kind/namespace/name` refs, or any short lines. */
   created?: string[];
   /** Directory with the generated certificates (keys stay there, 0600). */
@@ -20,7 +22,8 @@ export function Summary({ data }: { data: SummaryData }) {
   return (
     <Box flexDirection="column" marginTop={1}>
       <Tint bold color={data.ok ? 'green' : 'red'}>
-        {data.ok ? 'Finished: ingress routing is set up.' : 'Stopped: a step failed (see above).'}
+        {data.title ??
+          (data.ok ? 'Finished: ingress routing is set up.' : 'Stopped: a step failed (see above).')}
       </Tint>
       <Section title={`Created or updated (${data.created?.length ?? 0}):`} lines={data.created} />
       {data.certDir ? (
