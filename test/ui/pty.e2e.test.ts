@@ -10,6 +10,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runWizard, WIZARD } from '../support/cli.js';
 import { hasTmux, TmuxSession } from './tmux.js';
 
+/** WIZARD_E2E_BIN runs another build (e.g. a branch's dist) through the same flow. */
+const BIN = process.env.WIZARD_E2E_BIN ?? WIZARD;
 const sessions: TmuxSession[] = [];
 afterEach(() => {
   for (const s of sessions.splice(0)) s.kill();
@@ -17,12 +19,12 @@ afterEach(() => {
 
 beforeAll(() => {
   if (!hasTmux()) throw new Error('tmux is required for the pseudo-terminal test: apt-get install -y tmux');
-  if (!existsSync(WIZARD)) execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  if (!existsSync(BIN)) execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 });
 
 function wizardIn(dir: string, out: string): TmuxSession {
   // No CI in the session: the wizard must see a person at a terminal.
-  const cmd = `cd ${JSON.stringify(process.cwd())} && env -u CI node ${JSON.stringify(WIZARD)} --dry-run --state-dir ${JSON.stringify(join(dir, 'state'))} > ${JSON.stringify(join(dir, out))}`;
+  const cmd = `cd ${JSON.stringify(process.cwd())} && env -u CI node ${JSON.stringify(BIN)} --dry-run --state-dir ${JSON.stringify(join(dir, 'state'))} > ${JSON.stringify(join(dir, out))}`;
   const s = new TmuxSession(cmd, { width: 100, height: 40, env: { TERM: 'xterm-256color' } });
   sessions.push(s);
   return s;
