@@ -2,13 +2,15 @@
 import type { CliArgs } from '../args.js';
 import type { WizardConfig } from '../../config/types.js';
 import { WizardError } from '../../errors.js';
+import { analysisError, analyzeManifests, formatFinding } from '../../manifests/analyze.js';
 import { REDACTED_ANNOTATION, redactSecrets, toYamlStream } from '../../manifests/index.js';
+import { plannedObjects } from '../../steps/preflight/planned.js';
 import type { K8sObject } from '../../manifests/types.js';
 import { countsAsDone } from '../../runner/policy.js';
 import { runSteps } from '../../runner/run.js';
 import { checkDependencies, selectSteps } from '../../runner/selection.js';
 import type { RunnerHooks } from '../../runner/types.js';
-import { firstUnfinished, hashInputs, newState, resetState, saveState, type WizardState, withStep } from '../../state/index.js';
+import { hashInputs, newState, resetState, saveState, type WizardState, withStep } from '../../state/index.js';
 import { STEPS } from '../../steps/index.js';
 import type { RuntimeFlags, StepId, StepOutputs } from '../../steps/types.js';
 import { createPlainRenderer } from '../../ui/plain.js';
@@ -39,17 +41,32 @@ export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
   if (!startFresh) for (const rec of Object.values(saved)) Object.assign(outputs, rec?.outputs ?? {});
   if (startFresh) state = undefined;
 
-  const from = args.from ?? answers.from ?? (state ? resumePoint(state, flags.mode) : undefined);
-  const sel = selectSteps(STEPS, { from, to: args.to, skip: args.skip });
   const status = (id: StepId) => {
     const rec = state?.steps[id];
     const step = STEPS.find((s) => s.id === id);
     const done = !!rec && rec.status === 'done' && countsAsDone(rec.mode, flags.mode);
-    const stale = done && !!step && rec.inputsHash !== hashInputs(step.inputs({ config, outputs, flags }));
-    return { done, stale };
+    return { done, stale: done && !!step && rec.inputsHash !== currentHash(step) };
   };
+  const currentHash = (step: (typeof STEPS)[number]) => {
+    try {
+      return hashInputs(step.inputs({ config, outputs, flags }));
+    } catch {
+      return undefined; // inputs that cannot be computed yet (e.g. apiVersion before preflight): not the same
+    }
+  };
+  // Resume at the first step that is neither finished (in a mode that counts) nor skipped, or whose inputs changed.
+  const resumeAt = () =>
+    STEPS.find((s) => {
+      if (state?.steps[s.id]?.status === 'skipped') return false;
+      const st = status(s.id);
+      return !st.done || st.stale;
+    })?.id;
+  const from = args.from ?? answers.from ?? (state ? resumeAt() : undefined);
+  if (state && !args.from && !answers.from) note(from ? `resuming at ${from} (state in ${args.stateDir})` : 'every step is done; running verify again');
+  const sel = selectSteps(STEPS, { from: from ?? (state ? 'verify' : undefined), to: args.to, skip: args.skip });
   checkDependencies(sel, status);
 
+  checkPlan(config);
   const io = await createIo(args, flags.mode);
   const target = io.cluster.target();
   note(target.offline ? 'cluster: none (client dry-run: nothing is sent anywhere)' : `cluster: context "${target.context}" at ${target.server}${flags.mode === 'server-dry-run' ? ' (server dry-run: nothing persists)' : ''}`);
@@ -99,16 +116,15 @@ export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
   }
 }
 
-function resumePoint(state: WizardState, mode: RuntimeFlags['mode']): StepId | undefined {
-  // A step done only in a dry-run is not done for a live run.
-  const order = STEPS.map((s) => s.id);
-  const first = order.find((id) => {
-    const rec = state.steps[id];
-    if (!rec) return true;
-    if (rec.status === 'skipped') return false;
-    return !(rec.status === 'done' && countsAsDone(rec.mode, mode));
+/** The cross-checks `istioctl analyze` would make, on the whole plan, before anything is written. */
+function checkPlan(config: WizardConfig): void {
+  const apiVersion = config.istio.apiVersion === 'auto' ? 'networking.istio.io/v1' : config.istio.apiVersion;
+  const findings = analyzeManifests(plannedObjects(config, apiVersion), {
+    gatewayWorkloadNamespace: config.gateway.workloadNamespace,
   });
-  return first ?? firstUnfinished(state) ?? order[0];
+  for (const f of findings) if (f.level === 'warning') note(`warning: ${formatFinding(f)}`);
+  const err = analysisError(findings);
+  if (err) throw err;
 }
 
 export function runtimeFlags(args: CliArgs): RuntimeFlags {
