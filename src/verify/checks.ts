@@ -8,9 +8,25 @@ import type { CertPaths } from '../steps/types.js';
 import type { CheckKind } from './types.js';
 
 export interface TlsFiles {
+  /** --cacert; absent: curl's system trust store. */
   ca?: string;
+  /** What `ca` is, for the diagnosis: the generated CA, or the certificate the user provided (tls.certFile). */
+  trust?: 'generated-ca' | 'provided-cert' | 'system';
   clientCert?: string;
   clientKey?: string;
+}
+
+/**
+ * Whom to trust for a host's server certificate. Generated certificates chain to the generated CA. A provided
+ * one (tls.certFile, copied by generate-certs to the host's cert path) is trusted as itself: curl accepts a
+ * partial chain, so the gateway must present exactly that certificate (or one its chain file vouches for), still
+ * valid for the host name. Without generated certs: the system trust store.
+ */
+export function serverTrust(host: HostConfig, certs: CertPaths | undefined): TlsFiles {
+  const own = certs?.hosts[host.name]?.cert;
+  if (host.tls?.certFile && own) return { ca: own, trust: 'provided-cert' };
+  if (certs) return { ca: certs.caCert, trust: 'generated-ca' };
+  return { trust: 'system' };
 }
 
 export type Expectation =
@@ -79,7 +95,7 @@ export function buildChecks({ config, certs, unknownLabel }: ChecksInput): Check
     const requestHost = requestHostFor(h.name);
     const https = h.protocol === 'HTTPS';
     const hostCerts = certs?.hosts[h.name];
-    const tls: TlsFiles = https ? { ca: certs?.caCert } : {};
+    const tls: TlsFiles = https ? serverTrust(h, certs) : {};
     if (https && h.tls?.mode === 'MUTUAL') {
       tls.clientCert = hostCerts?.clientCert;
       tls.clientKey = hostCerts?.clientKey;
@@ -115,7 +131,7 @@ export function buildChecks({ config, certs, unknownLabel }: ChecksInput): Check
         kind: 'mtls-required',
         title: `HTTPS ${requestHost} refuses a client without a certificate`,
         scheme: 'https',
-        tls: { ca: certs?.caCert },
+        tls: serverTrust(h, certs),
         expect: { type: 'refused' },
         phase: 2,
       });

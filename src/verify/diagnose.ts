@@ -79,7 +79,11 @@ export function explainCurlExit(code: number, error: string | undefined, spec: C
         ok: false,
         diagnosis: san
           ? `curl: (${code}) the certificate presented for ${spec.requestHost} is not valid for that name (SAN mismatch: the gateway serves another host's certificate)`
-          : `curl: (${code}) the certificate presented for ${spec.requestHost} is not trusted by the generated CA (${spec.tls.ca ?? 'system trust store'}): wrong CA, or a stale certificate in the secret`,
+          : spec.tls.trust === 'provided-cert'
+            ? `curl: (${code}) the gateway does not present the certificate provided for ${spec.host} (tls.certFile, ${spec.tls.ca}): a stale or other certificate in the secret`
+            : spec.tls.trust === 'system'
+              ? `curl: (${code}) the certificate presented for ${spec.requestHost} is not trusted by the system trust store (no generated CA to check against: run generate-certs)`
+              : `curl: (${code}) the certificate presented for ${spec.requestHost} is not trusted by the generated CA (${spec.tls.ca}): wrong CA, or a stale certificate in the secret`,
         next: `istioctl proxy-config secret -n ${wns} ${gatewayPod(config)}; openssl s_client -connect ${at} -servername ${spec.requestHost} </dev/null | openssl x509 -noout -subject -issuer -ext subjectAltName`,
       };
     }

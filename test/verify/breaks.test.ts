@@ -13,7 +13,7 @@ import type { VerifyReport } from '../../src/verify/types.js';
 import { stepContext } from '../build/context.js';
 import { type RunningApp, startFlaskApp } from '../support/flaskApp.js';
 import { type GatewayBreaks, type NginxGateway, startNginxGateway } from '../support/nginxGateway.js';
-import { makeCertPaths } from './certs.js';
+import { makeCertPaths, makeLeaf } from './certs.js';
 import { exampleHosts, plan, weightedMutualHosts } from './plans.js';
 
 let apps: RunningApp[] = [];
@@ -71,6 +71,11 @@ function verify({ config, certs, gw }: Setup, timeoutSeconds = 2): Promise<Verif
 }
 
 const failed = (r: VerifyReport) => r.checks.filter((c) => !c.ok);
+
+/** A fresh leaf for host from the generated CA of `certs`. */
+function ownLeaf(certs: CertPaths, host: string) {
+  return makeLeaf({ cert: certs.caCert, key: certs.caKey }, path.join(tempDir(), 'leaf'), host);
+}
 
 describe('verify catches a broken gateway', () => {
   it('a route to the wrong version', async () => {
@@ -170,6 +175,34 @@ describe('verify catches a broken gateway', () => {
     expect(failed(r)[0]?.next).toMatch(/kubectl -n istio-system get secret secure-example-com-tls/);
     expect(failed(r)[1]).toMatchObject({ attempts: 0 });
     expect(failed(r)[1]?.diagnosis).toMatch(/^not checked/);
+  });
+
+  it('a provided certificate (tls.certFile) is checked as itself, not against the generated CA', async () => {
+    const hosts = exampleHosts();
+    const byo = hosts[0];
+    if (!byo) throw new Error('no host');
+    byo.tls = { mode: 'SIMPLE', certFile: 'provided.crt', keyFile: 'provided.key' };
+    const config = plan(hosts);
+    // generate-certs copies a provided certificate to the host's cert path: here one from an unrelated CA.
+    const certs = await makeCertPaths(config, tempDir());
+    const foreign = await makeCertPaths(config, tempDir(), 'a public CA');
+    const provided = foreign.hosts[byo.name];
+    if (!provided) throw new Error('no cert');
+    certs.hosts[byo.name] = provided;
+    const gw = await startNginxGateway({ config, certs, upstreams });
+    gateways.push(gw);
+    expect(failed(await verify({ config, certs, gw }))).toEqual([]);
+    // The gateway presenting another certificate (from the generated CA, valid for the name) is caught.
+    await gw.reload({
+      config,
+      certs: { ...certs, hosts: { ...certs.hosts, [byo.name]: await ownLeaf(certs, byo.name) } },
+      upstreams,
+    });
+    const r = await verify({ config, certs, gw });
+    expect(failed(r).map((c) => `${c.host} ${c.curlExit}`)).toEqual([`${byo.name} 60`]);
+    expect(failed(r)[0]?.diagnosis).toMatch(
+      /does not present the certificate provided for flask\.example1\.com \(tls\.certFile/,
+    );
   });
 
   it('the gateway is not listening yet: verify retries until it is', async () => {

@@ -7,7 +7,7 @@ import { UsageError, WizardError } from '../../src/errors.js';
 import { createExec } from '../../src/io/exec.js';
 import { verifyStep } from '../../src/steps/verify.js';
 import { resolveTarget } from '../../src/verify/address.js';
-import { buildChecks, type CheckSpec, requestHostFor } from '../../src/verify/checks.js';
+import { buildChecks, type CheckSpec, requestHostFor, serverTrust } from '../../src/verify/checks.js';
 import { curlArgs, MARK, parseTransfers, routeArgs } from '../../src/verify/curl.js';
 import { runVerification } from '../../src/verify/run.js';
 import { evaluate, tolerance } from '../../src/verify/verdict.js';
@@ -44,12 +44,29 @@ describe('checks from the plan', () => {
     const mutual = checks.find((c) => c.kind === 'version' && c.host === 'secure.example.com');
     expect(mutual?.tls).toEqual({
       ca: '/s/certs/ca.crt',
+      trust: 'generated-ca',
       clientCert: '/s/certs/secure.example.com/client.crt',
       clientKey: '/s/certs/secure.example.com/client.key',
     });
     // Without the client certificate, to prove it is required.
-    expect(checks.find((c) => c.kind === 'mtls-required')?.tls).toEqual({ ca: '/s/certs/ca.crt' });
+    expect(checks.find((c) => c.kind === 'mtls-required')?.tls).toEqual({
+      ca: '/s/certs/ca.crt',
+      trust: 'generated-ca',
+    });
     expect(checks[0]?.expect).toEqual({ type: 'weights', shares: { v1: 0.8, v2: 0.2 }, samples: 100 });
+  });
+
+  it('server trust: the generated CA, a provided certificate as itself, or the system store', () => {
+    const [own] = plan(exampleHosts()).hosts;
+    if (!own) throw new Error('no host');
+    const paths = {
+      ...certs,
+      hosts: { [own.name]: { cert: '/s/certs/own/tls.crt', key: '/s/certs/own/tls.key' } },
+    };
+    expect(serverTrust(own, paths)).toEqual({ ca: '/s/certs/ca.crt', trust: 'generated-ca' });
+    const byo = { ...own, tls: { mode: 'SIMPLE' as const, certFile: 'mine.crt', keyFile: 'mine.key' } };
+    expect(serverTrust(byo, paths)).toEqual({ ca: '/s/certs/own/tls.crt', trust: 'provided-cert' });
+    expect(serverTrust(byo, undefined)).toEqual({ trust: 'system' });
   });
 
   it('HTTPS-only gateway: the unknown host is probed over HTTPS; redirect plans expect a 301', () => {
