@@ -5,6 +5,7 @@ import { KubeApiError } from '../../src/io/kube/errors.js';
 import { buildManifests } from '../../src/manifests/index.js';
 import type { K8sObject } from '../../src/manifests/types.js';
 import { installCrds, wizardCrds } from '../support/crds.js';
+import { writeStatus } from '../support/gatewayStandIn.js';
 import { exampleConfig, fakeCerts, meta, skipReason, useControlPlane, weightedConfig } from './harness.js';
 
 const V1 = 'networking.istio.io/v1' as const;
@@ -236,6 +237,23 @@ describe.skipIf(skipReason)('server-side apply (real API server)', () => {
     await admin.apply(two); // someone else creates race-2 now
     expect((await c.apply(two)).outcome).toBe('configured');
     expect((await c.apply(two)).outcome).toBe('unchanged');
+  });
+
+  it('re-applying in the same session after a status write (controller) is still unchanged', async () => {
+    const { connect } = suite();
+    const c = await connect();
+    const dep = structuredClone(plan.find((o) => o.kind === 'Deployment') as K8sObject);
+    dep.metadata.name = 'status-moves';
+    expect((await c.apply(dep)).outcome).toBe('created');
+    await writeStatus(
+      c,
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'status-moves' },
+      {
+        observedGeneration: 1,
+        replicas: 1,
+      },
+    );
+    expect((await c.apply(dep)).outcome).toBe('unchanged');
   });
 
   it('delete reports deleted, then absent', async () => {

@@ -19,8 +19,8 @@ export interface ApplyContext {
   defaultNamespace: string;
   /** Namespaces known to exist (or created, or dry-run-created) in this session. */
   namespaces: Map<string, 'exists' | 'dry-run-created'>;
-  /** Per `apiVersion|kind|namespace`: name → resourceVersion, listed once (undefined: listing not allowed). */
-  versions: Map<string, Promise<Map<string, string> | undefined>>;
+  /** Per `apiVersion|kind|namespace`: name → resourceVersion before this session's first apply of each. */
+  versions: Map<string, VersionList>;
 }
 
 export const DEFAULT_FIELD_MANAGER = MANAGER;
@@ -66,13 +66,13 @@ export async function applyObject(
   });
   // The resourceVersion before the write: from one metadata-only list per kind and namespace (a 200-object plan
   // costs one request, not 200 GETs), or a GET when listing is not allowed — or in a dry run, which compares content.
-  const known = ctx.dryRun ? undefined : await versionsOf(ctx, obj, info);
+  const prior = ctx.dryRun ? undefined : await priorFromList(ctx, obj, info);
   let before: { status: number; body?: K8sObject } | undefined;
-  if (!known) before = await ctx.transport.send({ method: 'GET', path, what: `read ${ref}`, allow: [404] });
-  const priorRv = known
-    ? known.get(obj.metadata.name)
+  if (!prior) before = await ctx.transport.send({ method: 'GET', path, what: `read ${ref}`, allow: [404] });
+  const priorRv = prior
+    ? prior.rv
     : (before?.body?.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
-  const existed = known ? priorRv !== undefined : before?.status !== 404;
+  const existed = prior ? prior.rv !== undefined : before?.status !== 404;
 
   const res = await ctx.transport.send({
     method: 'PATCH',
@@ -100,27 +100,42 @@ export async function applyObject(
   else if (!existed)
     outcome = 'configured'; // appeared after our list: someone else created it meanwhile
   else outcome = priorRv === newRv ? 'unchanged' : 'configured';
-  if (known && newRv) known.set(obj.metadata.name, newRv);
   return notes.length ? { ref, outcome, notes } : { ref, outcome };
 }
 
+/** A per-kind-and-namespace list of resourceVersions, valid briefly, each entry used once. */
+export interface VersionList {
+  at: number;
+  list: Promise<Map<string, string> | undefined>;
+  /** Names already applied from this list: a later apply of them GETs (status writes may have moved them on). */
+  used: Set<string>;
+}
+
+const LIST_TTL_MS = 30_000;
+
 /**
- * name → resourceVersion of every object of this kind in the object's namespace, listed once per session as
- * PartialObjectMetadata (no spec, no secret data). undefined when the user may not list them (then: GET per object).
+ * The object's resourceVersion before the write (`rv` undefined: it did not exist), from one list per kind and
+ * namespace as PartialObjectMetadata (no spec, no secret data); undefined when the list cannot answer (not allowed
+ * to list, already used for this name, or too old), and the caller GETs instead.
  */
-async function versionsOf(
+async function priorFromList(
   ctx: ApplyContext,
   obj: K8sObject,
   info: ResourceInfo,
-): Promise<Map<string, string> | undefined> {
+): Promise<{ rv: string | undefined } | undefined> {
   const ns = info.namespaced ? (obj.metadata.namespace ?? '') : '';
   const key = `${obj.apiVersion}|${obj.kind}|${ns}`;
-  let pending = ctx.versions.get(key);
-  if (!pending) {
-    pending = listVersions(ctx, obj, info).catch(() => undefined);
-    ctx.versions.set(key, pending);
+  let entry = ctx.versions.get(key);
+  if (!entry || Date.now() - entry.at > LIST_TTL_MS) {
+    entry = { at: Date.now(), list: listVersions(ctx, obj, info).catch(() => undefined), used: new Set() };
+    ctx.versions.set(key, entry);
   }
-  return pending;
+  const name = obj.metadata.name;
+  if (entry.used.has(name)) return undefined;
+  const map = await entry.list;
+  if (!map) return undefined;
+  entry.used.add(name);
+  return { rv: map.get(name) };
 }
 
 async function listVersions(
