@@ -4,7 +4,7 @@
 // util-linux `script`, which gives it a pty (so the wizard picks its interactive UI) and streams what it draws
 // back to us, so the time is measured when the bytes arrive — no screen polling.
 //
-//   node bench/startup.mjs [--runs N] [--json]
+//   node bench/startup.mjs [--runs N] [--json] [--wizard path/to/wizard.js]
 //
 // Scenarios:
 //   node -e 0            process start to exit (the floor)
@@ -21,9 +21,11 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const wizard = join(repo, 'dist', 'wizard.js');
 const args = process.argv.slice(2);
-const runs = Number(args[args.indexOf('--runs') + 1]) > 0 ? Number(args[args.indexOf('--runs') + 1]) : 10;
+const flag = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+// --wizard PATH measures another build (e.g. one with the Ink UI wired) the same way.
+const wizard = flag('--wizard') ?? join(repo, 'dist', 'wizard.js');
+const runs = Number(flag('--runs')) > 0 ? Number(flag('--runs')) : 10;
 const asJson = args.includes('--json');
 
 if (!existsSync(wizard)) {
@@ -121,8 +123,11 @@ const scenarios = [
       '{state}',
     ],
     env: { WIZARD_BENCH_FIRST_FRAME: '1' },
-    // Ink hides the cursor before its first frame; the plain renderer writes "[1/9] preflight ..." lines.
-    ready: (t, raw) => t.includes('[1/9]') && (raw.includes('\u001b[?25l') ? 'ink frame' : 'plain line'),
+    // The first frame is the step list, or (when the first step asks at once) the plan printed above it.
+    // Ink hides the cursor when it draws; the plain renderer writes "[1/9] preflight ..." lines.
+    ready: (t, raw) =>
+      (t.includes('[1/9]') || t.includes('Plan for ')) &&
+      (raw.includes('\u001b[?25l') ? 'ink frame' : 'plain'),
   },
 ];
 

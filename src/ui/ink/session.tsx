@@ -105,7 +105,8 @@ export class InkSession {
         stderr: stdout,
         exitOnCtrlC: false,
         patchConsole: false,
-        onRender: this.#opts.onFrame ? () => this.#opts.onFrame?.() : undefined,
+        // Ink calls onRender just before it writes the frame: report it once the write is done.
+        onRender: this.#opts.onFrame ? () => setImmediate(() => this.#opts.onFrame?.()) : undefined,
       },
     );
   }
