@@ -95,6 +95,24 @@ describe('kubeconfig loading', () => {
     expect(err.message).toContain(`cannot read kubeconfig ${bad}`);
   });
 
+  it('an empty file or a YAML list is named and explained', async () => {
+    const empty = path.join(dir, 'empty.yaml');
+    writeFileSync(empty, '');
+    await expect(loadKubeconfig({ kubeconfig: empty })).rejects.toThrow(
+      `cannot read kubeconfig ${empty}: the file is empty`,
+    );
+    const list = path.join(dir, 'list.yaml');
+    writeFileSync(list, '- a\n- b\n');
+    await expect(loadKubeconfig({ kubeconfig: list })).rejects.toThrow(
+      `cannot read kubeconfig ${list}: not a YAML mapping`,
+    );
+    const broken = path.join(dir, 'broken.yaml');
+    writeFileSync(broken, 'clusters: [\n');
+    await expect(loadKubeconfig({ kubeconfig: broken })).rejects.toThrow(
+      `cannot read kubeconfig ${broken}: `,
+    );
+  });
+
   it('an unknown --context lists the available ones', async () => {
     const err = await loadKubeconfig({ kubeconfig: b, context: 'prod' }).catch((e) => e);
     expect(err).toBeInstanceOf(UsageError);

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { parse } from 'yaml';
 import { UsageError, WizardError } from '../../errors.js';
 import type { TargetDescription } from './errors.js';
 
@@ -70,7 +71,12 @@ export async function loadKubeconfig(opts: KubeconfigOptions): Promise<LoadedKub
   for (const file of present) {
     const one = new KubeConfig();
     try {
-      one.loadFromString(readFileSync(file, 'utf8'));
+      const text = readFileSync(file, 'utf8');
+      const doc = parse(text) as unknown;
+      if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+        throw new Error(text.trim() ? 'not a YAML mapping' : 'the file is empty');
+      }
+      one.loadFromString(text);
       // Relative certificate/key/token paths are relative to the file that names them.
       one.makePathsAbsolute(path.dirname(file));
     } catch (e) {
