@@ -116,6 +116,45 @@ describe('InkSession', () => {
   });
 });
 
+describe('InkSession on resize', () => {
+  it('cuts rows to the new width when the terminal narrows', async () => {
+    const out = new FakeTty();
+    out.columns = 100;
+    const session = new InkSession({
+      stdout: out as unknown as NodeJS.WriteStream,
+      stdin: fakeStdin() as unknown as NodeJS.ReadStream,
+      color: false,
+    });
+    session.start(pending.map((s) => ({ ...s, status: 'done' as const })));
+    session.emit({
+      type: 'step-end',
+      id: 'verify',
+      status: 'failed',
+      durationMs: 1,
+      error: `boom ${'z'.repeat(120)}`,
+    });
+    await tick();
+    const wide =
+      out
+        .text()
+        .split('\n')
+        .filter((l) => l.includes('[9/9]'))
+        .at(-1) ?? '';
+    expect([...wide].length).toBeGreaterThan(80);
+    const from = out.chunks.length;
+    out.columns = 60;
+    out.emit('resize');
+    await tick();
+    const narrow = out
+      .text(from)
+      .split('\n')
+      .filter((l) => l.includes('[9/9]'));
+    expect(narrow.length).toBeGreaterThan(0);
+    for (const line of narrow) expect([...line].length).toBeLessThanOrEqual(60);
+    session.stopNow();
+  });
+});
+
 describe('restoreTerminal', () => {
   it('shows the cursor and leaves raw mode, and is safe to call twice', () => {
     const stdin = { isTTY: true, isRaw: true, setRawMode: vi.fn((raw: boolean) => (stdin.isRaw = raw)) };

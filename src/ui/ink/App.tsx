@@ -1,7 +1,7 @@
 // The whole Ink tree: finished output printed once above (<Static>), the live area below (step list, the
 // running step's output, a wait's progress). While suspended for a prompt the live area is empty, so unmounting
 // leaves only the printed lines on screen and the prompt starts right under them.
-import { Box, Static, Text } from 'ink';
+import { Box, Static, Text, useStdout } from 'ink';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { formatDuration, STATUS_WORD, truncate } from '../format.js';
 import { LiveOutput } from './LiveOutput.js';
@@ -21,8 +21,9 @@ export interface AppProps {
   now?: () => number;
 }
 
-export function App({ store, printedBefore, width, color, now = Date.now }: AppProps) {
+export function App({ store, printedBefore, width: initialWidth, color, now = Date.now }: AppProps) {
   const state = useSyncExternalStore(store.subscribe, store.get, store.get);
+  const width = useColumns(initialWidth);
   const running = state.steps.some((s) => s.status === 'running');
   const clock = useClock(running && !state.suspended, now);
   const items = state.printed.slice(printedBefore);
@@ -45,6 +46,20 @@ export function App({ store, printedBefore, width, color, now = Date.now }: AppP
       ) : null}
     </ColorContext.Provider>
   );
+}
+
+/** The terminal's width, following resizes (rows cut to a stale width would wrap and break the redraw). */
+function useColumns(initial: number): number {
+  const { stdout } = useStdout();
+  const [columns, setColumns] = useState(initial);
+  useEffect(() => {
+    const onResize = () => setColumns(Math.max(40, stdout.columns || initial));
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout, initial]);
+  return columns;
 }
 
 /** Re-render every 100 ms while something runs, so elapsed times move. */
