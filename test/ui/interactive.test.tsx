@@ -44,6 +44,15 @@ function setup(validate?: (c: WizardConfig) => WizardConfig) {
 
 const steps = STEP_IDS.map((id) => ({ id, title: id, status: 'pending' as const }));
 const tick = () => new Promise((r) => setTimeout(r, 30));
+/** Polls until cond holds (a busy machine can take a while to unmount Ink and start the prompt). */
+async function until(cond: () => boolean, what: string, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; screen: ${screen.getScreen()}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 describe('createInteractiveHooks', () => {
   it('confirm: prints the plan, unmounts Ink for the prompt, draws the same steps again after', async () => {
@@ -58,7 +67,7 @@ describe('createInteractiveHooks', () => {
 
     const plan = { commands: [{ cmd: 'docker', args: ['build', '-t', 'python-flask-server:v2', 'flask'] }] };
     const choice = hooks.confirm?.('build-image', plan);
-    await tick();
+    await until(() => screen.getScreen().includes('Run build-image?'), 'the confirm prompt');
     expect(hooks.session.mounted).toBe(false);
     expect(out.text()).toContain('Plan for build-image:');
     expect(out.text()).toContain('$ docker build -t python-flask-server:v2 flask');
@@ -66,8 +75,8 @@ describe('createInteractiveHooks', () => {
     const drawnBefore = out.chunks.length;
     screen.keypress('enter');
     await expect(choice).resolves.toBe('go');
+    await until(() => hooks.session.mounted, 'Ink to be drawn again');
     await tick();
-    expect(hooks.session.mounted).toBe(true);
     const redrawn = stripVTControlCharacters(out.chunks.slice(drawnBefore).join(''));
     expect(redrawn).toMatch(/\[1\/9\] preflight\s+done\s+0\.1s/);
     expect(redrawn).toMatch(/\[2\/9\] build-image\s+running/);
@@ -105,7 +114,7 @@ describe('createInteractiveHooks', () => {
     hooks.emit({ type: 'step-start', id: 'deploy-versions', at: Date.now() });
     const config = sampleConfig();
     const edited = hooks.edit?.('deploy-versions', config);
-    await tick();
+    await until(() => screen.getScreen().includes('Namespace for the app'), 'the first edit question');
     expect(hooks.session.mounted).toBe(false);
     // deploy-versions asks: namespace, app, image, versions (ANSWER_KEYS order).
     expect(screen.getScreen()).toContain('Namespace for the app');
@@ -142,8 +151,7 @@ describe('createInteractiveHooks', () => {
     expect(calls).toBe(2);
     expect(result?.versions).toEqual([{ name: 'v1', replicas: 1 }]);
     expect(result?.hosts.map((h) => h.name)).toEqual(['v1.example.com']);
-    await tick();
-    expect(hooks.session.mounted).toBe(true);
+    await until(() => hooks.session.mounted, 'Ink to be drawn again');
     hooks.close();
     expect(hooks.session.mounted).toBe(false);
   });
