@@ -91,16 +91,31 @@ export async function applyObject(
   if (obj.kind === 'Namespace' && obj.apiVersion === 'v1') {
     ctx.namespaces.set(obj.metadata.name, ctx.dryRun && !existed ? 'dry-run-created' : 'exists');
   }
-  const newRv: string | undefined = res.body?.metadata?.resourceVersion;
-  let outcome: ApplyOutcome;
-  // 201: the server created it (also when someone else deleted it after our list).
-  if (ctx.dryRun)
-    outcome = !existed ? 'created' : sameObject(before?.body, res.body) ? 'unchanged' : 'configured';
-  else if (res.status === 201) outcome = 'created';
-  else if (!existed)
-    outcome = 'configured'; // appeared after our list: someone else created it meanwhile
-  else outcome = priorRv === newRv ? 'unchanged' : 'configured';
+  const outcome = decideOutcome({
+    dryRun: ctx.dryRun,
+    existed,
+    status: res.status,
+    priorRv,
+    newRv: res.body?.metadata?.resourceVersion,
+    same: () => sameObject(before?.body, res.body),
+  });
   return notes.length ? { ref, outcome, notes } : { ref, outcome };
+}
+
+function decideOutcome(o: {
+  dryRun: boolean;
+  existed: boolean;
+  status: number;
+  priorRv?: string;
+  newRv?: string;
+  same: () => boolean;
+}): ApplyOutcome {
+  // A dry run keeps the stored resourceVersion: compare the content instead.
+  if (o.dryRun) return !o.existed ? 'created' : o.same() ? 'unchanged' : 'configured';
+  if (o.status === 201) return 'created';
+  // 200 for an object our list did not have: someone else created it meanwhile, and we changed or adopted it.
+  if (!o.existed) return 'configured';
+  return o.priorRv === o.newRv ? 'unchanged' : 'configured';
 }
 
 /** A per-kind-and-namespace list of resourceVersions, valid briefly, each entry used once. */
