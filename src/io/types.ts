@@ -29,6 +29,8 @@ export interface ListQuery {
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
+  /** Metadata only (labels, managedFields, resourceVersion): no spec, no status, no secret data. */
+  metadataOnly?: boolean;
 }
 
 /** One SelfSubjectAccessReview question. `group` '' is the core group. */

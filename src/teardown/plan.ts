@@ -44,6 +44,7 @@ export async function planTeardown(cluster: ClusterIo, config: WizardConfig): Pr
       kind: first.kind,
       namespace: first.namespace,
       labelSelector: `${MANAGED_BY_LABEL}=${MANAGER}`,
+      metadataOnly: true,
     });
     for (const o of items) present.add(key({ ...first, name: o.metadata.name }));
   }

@@ -9,6 +9,8 @@ import { KubeApiError } from './errors.js';
 import { objectPath, type ResourceInfo, type Resources, refString } from './resources.js';
 import type { Transport } from './transport.js';
 
+export const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+
 export interface ApplyContext {
   transport: Transport;
   resources: Resources;
@@ -169,7 +171,7 @@ async function listVersions(
       method: 'GET',
       path,
       query: { limit: '500', continue: cont },
-      accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1',
+      accept: METADATA_LIST,
       what: `list ${obj.kind} metadata`,
     });
     for (const item of res.body?.items ?? []) out.set(item.metadata.name, item.metadata.resourceVersion);

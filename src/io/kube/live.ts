@@ -12,7 +12,7 @@ import type {
   RolloutWaitOptions,
   ServerVersion,
 } from '../types.js';
-import { type ApplyContext, applyObject, assertObject, deleteObject } from './apply.js';
+import { type ApplyContext, applyObject, assertObject, deleteObject, METADATA_LIST } from './apply.js';
 import { objectPath, Resources, refString } from './resources.js';
 import { waitForRollout } from './rollout.js';
 import type { KubeRequest, KubeResponse, Transport } from './transport.js';
@@ -123,10 +123,11 @@ export class LiveCluster implements ClusterIo {
           limit: String(LIST_PAGE),
           continue: cont,
         },
+        accept: q.metadataOnly ? METADATA_LIST : undefined,
         what: `list ${q.kind}${q.namespace ? ` in namespace ${q.namespace}` : ''}`,
       });
-      // List items carry no apiVersion/kind: put them back so callers can treat items like any object.
-      for (const item of res.body?.items ?? []) out.push({ apiVersion: q.apiVersion, kind: q.kind, ...item });
+      // Items carry no apiVersion/kind (or PartialObjectMetadata's): put the real ones back.
+      for (const item of res.body?.items ?? []) out.push({ ...item, apiVersion: q.apiVersion, kind: q.kind });
       cont = res.body?.metadata?.continue || undefined;
     } while (cont);
     return out;

@@ -44,6 +44,7 @@ async function existing(cluster: ClusterIo, planned: readonly ObjectRef[]): Prom
         apiVersion: first.apiVersion,
         kind: first.kind,
         namespace: first.namespace,
+        metadataOnly: true,
       });
       for (const o of items)
         if (names.has(o.metadata.name)) found.set(refText({ ...first, name: o.metadata.name }), o);
