@@ -1,8 +1,12 @@
 // Verify wall time against the nginx gateway stand-in for 1, 10 and 50 HTTPS hosts, with the default concurrency
 // (8 checks in flight) beside one check at a time — the point of the bounded concurrency.
-// Usage: node bench/verify.mjs [sizes=1,10,50] [rounds=3]   — prints a table on stdout, progress on stderr.
+// Two networks: plain loopback, where a check costs what starting a curl process costs (CPU-bound), and loopback
+// behind a relay that delays every chunk by RTT/2 each way, like a gateway a few milliseconds away (latency-bound,
+// which is what a real cluster is).
+// Usage: node bench/verify.mjs [sizes=1,10,50] [rounds=3] [rttMs=40]   — a table on stdout, progress on stderr.
 // Needs nginx and the Flask venv: test/setup/nginx.sh and test/setup/python.sh run on first use.
 import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -11,6 +15,26 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SIZES = (process.argv[2] ?? '1,10,50').split(',').map(Number);
 const ROUNDS = Number(process.argv[3] ?? 3);
+const RTT_MS = Number(process.argv[4] ?? 40);
+
+/** A TCP relay on a loopback port that forwards to `port`, holding every chunk for delayMs (order kept). */
+function delayRelay(port, delayMs) {
+  const server = net.createServer((client) => {
+    const upstream = net.connect({ host: '127.0.0.1', port });
+    const pipe = (from, to) => {
+      from.on('data', (chunk) => setTimeout(() => to.writable && to.write(chunk), delayMs));
+      from.on('end', () => setTimeout(() => to.end(), delayMs));
+      from.on('error', () => to.destroy());
+    };
+    pipe(client, upstream);
+    pipe(upstream, client);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ port: server.address().port, close: () => server.close() }),
+    );
+  });
+}
 
 /** Bundles the test support (Flask runner, nginx gateway, openssl certs) and verify into one temp ESM file. */
 async function load(dir) {
@@ -68,37 +92,45 @@ async function main() {
       const config = m.plan(hosts(n));
       const certs = await m.makeCertPaths(config, join(dir, `state-${n}`));
       const gw = await m.startNginxGateway({ config, certs, upstreams });
+      const relays = [await delayRelay(gw.httpPort, RTT_MS / 2), await delayRelay(gw.httpsPort, RTT_MS / 2)];
       try {
-        const timeOf = async (concurrency) => {
-          const t0 = performance.now();
-          const r = await m.runVerification({
-            config,
-            certs,
-            address: gw.address,
-            httpPort: gw.httpPort,
-            httpsPort: gw.httpsPort,
-            exec,
-            timeoutSeconds: 60,
-            concurrency,
-          });
-          if (!r.ok)
-            throw new Error(`verify failed for ${n} hosts: ${JSON.stringify(r.checks.filter((c) => !c.ok))}`);
-          return { ms: performance.now() - t0, checks: r.checks.length };
-        };
-        const par = [];
-        const seq = [];
-        let checks = 0;
-        for (let i = 0; i < ROUNDS; i++) {
-          const a = await timeOf(8);
-          par.push(a.ms);
-          checks = a.checks;
-          seq.push((await timeOf(1)).ms);
-          process.stderr.write(
-            `  ${n} hosts round ${i + 1}: ${a.ms.toFixed(0)} ms (8 in flight), ${seq.at(-1).toFixed(0)} ms (1)\n`,
-          );
+        for (const net of ['loopback', `rtt ${RTT_MS} ms`]) {
+          const [httpPort, httpsPort] =
+            net === 'loopback' ? [gw.httpPort, gw.httpsPort] : [relays[0].port, relays[1].port];
+          const timeOf = async (concurrency) => {
+            const t0 = performance.now();
+            const r = await m.runVerification({
+              config,
+              certs,
+              address: gw.address,
+              httpPort,
+              httpsPort,
+              exec,
+              timeoutSeconds: 120,
+              concurrency,
+            });
+            if (!r.ok)
+              throw new Error(
+                `verify failed for ${n} hosts: ${JSON.stringify(r.checks.filter((c) => !c.ok))}`,
+              );
+            return { ms: performance.now() - t0, checks: r.checks.length };
+          };
+          const par = [];
+          const seq = [];
+          let checks = 0;
+          for (let i = 0; i < ROUNDS; i++) {
+            const a = await timeOf(8);
+            par.push(a.ms);
+            checks = a.checks;
+            seq.push((await timeOf(1)).ms);
+            process.stderr.write(
+              `  ${net}, ${n} hosts, round ${i + 1}: ${a.ms.toFixed(0)} ms (8 in flight), ${seq.at(-1).toFixed(0)} ms (1)\n`,
+            );
+          }
+          rows.push({ net, n, checks, par: median(par), seq: median(seq) });
         }
-        rows.push({ n, checks, par: median(par), seq: median(seq) });
       } finally {
+        for (const r of relays) r.close();
         await gw.stop();
       }
     }
@@ -106,15 +138,19 @@ async function main() {
     await Promise.all(apps.map((a) => a.stop()));
     await rm(dir, { recursive: true, force: true });
   }
-  const one = rows.find((r) => r.n === 1);
-  console.log(`verify wall time, median of ${ROUNDS} (curl per check, nginx stand-in on loopback)`);
-  console.log('hosts  checks  concurrency 8 (ms)  concurrency 1 (ms)  speedup  vs hosts x 1-host time');
+  console.log(`verify wall time, median of ${ROUNDS}: one curl per check; nginx stand-in on loopback`);
+  console.log('network       hosts  checks  8 in flight (ms)  1 in flight (ms)  speedup  n x 1-host / this');
   for (const r of rows) {
-    const linear = one ? `${((one.par * r.n) / r.par).toFixed(1)}x less` : '-';
+    const one = rows.find((x) => x.net === r.net && x.n === 1);
+    const linear = one ? `${((one.par * r.n) / r.par).toFixed(1)}x` : '-';
     console.log(
-      `${String(r.n).padStart(5)}  ${String(r.checks).padStart(6)}  ${r.par.toFixed(0).padStart(18)}  ${r.seq
+      `${r.net.padEnd(12)}  ${String(r.n).padStart(5)}  ${String(r.checks).padStart(6)}  ${r.par
         .toFixed(0)
-        .padStart(18)}  ${(r.seq / r.par).toFixed(1).padStart(6)}x  ${linear}`,
+        .padStart(
+          16,
+        )}  ${r.seq.toFixed(0).padStart(16)}  ${(r.seq / r.par).toFixed(1).padStart(6)}x  ${linear.padStart(
+        18,
+      )}`,
     );
   }
 }
