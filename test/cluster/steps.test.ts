@@ -157,8 +157,7 @@ describe.skipIf(skipReason)('the wizard steps against a real API server', () => 
     for (const h of config.hosts) h.name = `dry.${h.name}`;
     const dryState = mkdtempSync(path.join(tmpdir(), 'wizard-steps-dry-'));
     const stepsBefore = CLUSTER_STEPS;
-    // deploy-versions would wait for a rollout that cannot happen in a dry run: the lead's policy skips the wait
-    // there (or not); run without waiting either way.
+    // --wait stays on: in a server dry run there is no rollout, and waiting returns at once.
     const { logs } = await runAllNoWait(dry, dryState, config, stepsBefore);
     const lines = Object.values(logs).flat();
     expect(lines.filter((l) => l.startsWith('created ')).length).toBeGreaterThanOrEqual(9);
@@ -198,8 +197,8 @@ async function runAllNoWait(
           yes: true,
           includeSecrets: false,
           forceConflicts: false,
-          wait: false,
-          waitTimeoutSeconds: 30,
+          wait: true,
+          waitTimeoutSeconds: 5,
         },
         outputs,
         log: (l: string) => logs[id]?.push(l),

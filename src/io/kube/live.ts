@@ -151,7 +151,9 @@ export class LiveCluster implements ClusterIo {
     return { allowed: st.allowed === true, ...(reason ? { reason } : {}) };
   }
 
-  waitForRollout(namespace: string, name: string, opts: RolloutWaitOptions): Promise<void> {
+  async waitForRollout(namespace: string, name: string, opts: RolloutWaitOptions): Promise<void> {
+    // A server dry run persisted nothing: there is no rollout to wait for.
+    if (this.opts.dryRunServer) return;
     return waitForRollout(this, namespace, name, opts);
   }
 
