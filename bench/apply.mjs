@@ -19,6 +19,8 @@ export { connectCluster } from './src/io/kube/connect.ts';
 export { buildManifests } from './src/manifests/index.ts';
 export { startControlPlane } from './test/control-plane/controlPlane.ts';
 export { installCrds, wizardCrds } from './test/support/crds.ts';
+export { createGatewayStandIn } from './test/support/gatewayStandIn.ts';
+export { runPreflight } from './src/steps/preflight.ts';
 export { exampleConfig, fakeCerts, manyHostsConfig } from './test/cluster/configs.ts';
 `;
 
@@ -45,6 +47,7 @@ try {
   cp = await m.startControlPlane({ binaries: bins });
   const admin = await m.connectCluster({ kubeconfig: cp.adminKubeconfig });
   await installCrds(m, admin);
+  await m.createGatewayStandIn(admin, { lbIp: '172.18.255.200' });
   admin.close();
 
   const rows = [];
@@ -56,6 +59,23 @@ try {
       apiVersion: 'networking.istio.io/v1',
       certs: m.fakeCerts(config),
     });
+    {
+      // Preflight before anything exists (what a first `wizard` run does).
+      const cluster = await m.connectCluster({ kubeconfig: cp.adminKubeconfig });
+      const t0 = performance.now();
+      await m.runPreflight(cluster, config, () => undefined);
+      const ms = performance.now() - t0;
+      rows.push({
+        plan: label,
+        objects: objects.length,
+        phase: 'preflight',
+        requests: cluster.requestCount,
+        'wall ms': Math.round(ms),
+        'ms/object': (ms / objects.length).toFixed(1),
+        outcomes: 'passed',
+      });
+      cluster.close();
+    }
     for (const phase of ['full apply', 'no-op re-apply']) {
       // A fresh client per phase, like a new `wizard` run: request counter, discovery and list caches start empty.
       const cluster = await m.connectCluster({ kubeconfig: cp.adminKubeconfig });
