@@ -37,11 +37,18 @@ export function isCi(env: Env = process.env): boolean {
  * set or TERM=dumb we use plain lines even on a TTY (no cursor movement in logs, no redraws on dumb terminals).
  */
 export function canUseInteractiveUi(
-  streams: { stdin: { isTTY?: boolean }; stderr: { isTTY?: boolean } } = process,
+  streams: {
+    stdin: { isTTY?: boolean };
+    stderr: { isTTY?: boolean; columns?: number; rows?: number };
+  } = process,
   env: Env = process.env,
 ): boolean {
   if (isCi(env) || env.TERM === 'dumb') return false;
-  return streams.stdin.isTTY === true && streams.stderr.isTTY === true;
+  if (streams.stdin.isTTY !== true || streams.stderr.isTTY !== true) return false;
+  // A pty nobody sized (0 × 0, e.g. under `script` without a terminal) would make Ink draw one character per
+  // line and clear the screen on every frame: use plain lines there.
+  const { columns, rows } = streams.stderr;
+  return !(columns === 0 || rows === 0);
 }
 
 /** Whether we may ask a question at all (prompts render on stderr but read stdin). */

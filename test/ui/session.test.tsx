@@ -2,6 +2,8 @@ import { EventEmitter } from 'node:events';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import { STEP_IDS } from '../../src/steps/types.js';
+import { canUseInteractiveUi } from '../../src/ui/env.js';
+import { liveLayout } from '../../src/ui/ink/layout.js';
 import { InkSession } from '../../src/ui/ink/session.js';
 import { initialState, reduce } from '../../src/ui/ink/store.js';
 import { restoreTerminal } from '../../src/ui/terminal.js';
@@ -170,5 +172,96 @@ describe('restoreTerminal', () => {
     expect(stdin.setRawMode).toHaveBeenCalledTimes(1);
     expect(stdin.setRawMode).toHaveBeenCalledWith(false);
     expect(written).toBe('\u001b[?25h\u001b[?25h');
+  });
+});
+
+describe('live area height', () => {
+  it('liveLayout keeps the live area below the terminal height', () => {
+    const base = { steps: 9, hasProgress: true, hasTarget: true, hasLogs: true };
+    expect(liveLayout({ ...base, rows: 40 })).toEqual({
+      list: 'full',
+      header: true,
+      progress: true,
+      logLines: 6,
+    });
+    // 15 rows: 13 usable = 9 steps + 1 progress + 1 header + 2 (1 log line and its "… earlier" line).
+    expect(liveLayout({ ...base, rows: 15 })).toEqual({
+      list: 'full',
+      header: true,
+      progress: true,
+      logLines: 1,
+    });
+    expect(liveLayout({ ...base, rows: 12 })).toEqual({
+      list: 'full',
+      header: false,
+      progress: true,
+      logLines: 0,
+    });
+    expect(liveLayout({ ...base, rows: 8 })).toEqual({
+      list: 'compact',
+      header: false,
+      progress: true,
+      logLines: 0,
+    });
+    expect(liveLayout({ ...base, rows: 3 })).toEqual({
+      list: 'compact',
+      header: false,
+      progress: false,
+      logLines: 0,
+    });
+    expect(liveLayout({ ...base, rows: undefined }).list).toBe('full'); // unknown height: assume 24
+  });
+
+  it('never makes Ink clear the screen, even on a short terminal with a long summary', async () => {
+    for (const rows of [8, 14, 24]) {
+      const out = new FakeTty();
+      out.rows = rows;
+      const session = new InkSession({
+        stdout: out as unknown as NodeJS.WriteStream,
+        stdin: fakeStdin() as unknown as NodeJS.ReadStream,
+        color: false,
+      });
+      session.start(pending);
+      session.emit({ type: 'run-start', steps: pending, target: 'kind-istio' });
+      session.emit({ type: 'step-start', id: 'deploy-versions', at: Date.now() });
+      for (let i = 0; i < 40; i++)
+        session.emit({ type: 'step-log', id: 'deploy-versions', line: `line ${i}` });
+      session.emit({
+        type: 'step-progress',
+        id: 'deploy-versions',
+        progress: { label: 'waiting for rollout', elapsedMs: 1000, timeoutMs: 60_000 },
+      });
+      await tick();
+      const live = out.text();
+      if (rows >= 14) expect(live).toContain('[9/9] verify');
+      else expect(live).toMatch(/\[3\/9\] deploy-versions\s+running/);
+      session.emit({ type: 'step-end', id: 'deploy-versions', status: 'done', durationMs: 1000 });
+      await session.stop({
+        ok: true,
+        created: Array.from({ length: 30 }, (_, i) => `Deployment/default/flask-v${i}`),
+        curlCommands: ['curl http://172.18.0.5/'],
+      });
+      const all = out.chunks.join('');
+      expect(all, `rows=${rows}`).not.toContain('\u001b[2J');
+      expect(all).not.toContain('\u001b[3J');
+      // The end is printed whole: the step list as it ended and the summary.
+      expect(out.text()).toMatch(/\[3\/9\] deploy-versions\s+done\s+1\.0s/);
+      expect(out.text()).toContain('Deployment/default/flask-v29');
+    }
+  });
+
+  it('a pty nobody sized does not get the Ink UI', () => {
+    const tty = { isTTY: true };
+    expect(canUseInteractiveUi({ stdin: tty, stderr: { isTTY: true, columns: 0, rows: 0 } }, {})).toBe(false);
+    expect(canUseInteractiveUi({ stdin: tty, stderr: { isTTY: true, columns: 80, rows: 24 } }, {})).toBe(
+      true,
+    );
+    expect(
+      canUseInteractiveUi({ stdin: tty, stderr: { isTTY: true, columns: 80, rows: 24 } }, { TERM: 'dumb' }),
+    ).toBe(false);
+    expect(
+      canUseInteractiveUi({ stdin: tty, stderr: { isTTY: true, columns: 80, rows: 24 } }, { CI: '1' }),
+    ).toBe(false);
+    expect(canUseInteractiveUi({ stdin: { isTTY: false }, stderr: { isTTY: true } }, {})).toBe(false);
   });
 });

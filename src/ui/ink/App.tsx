@@ -5,6 +5,7 @@ import { Box, Static, Text, useStdout } from 'ink';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { formatDuration, STATUS_WORD, truncate } from '../format.js';
 import { LiveOutput } from './LiveOutput.js';
+import { liveLayout } from './layout.js';
 import { PlanView } from './PlanView.js';
 import { StepList } from './StepList.js';
 import { Summary } from './Summary.js';
@@ -23,43 +24,56 @@ export interface AppProps {
 
 export function App({ store, printedBefore, width: initialWidth, color, now = Date.now }: AppProps) {
   const state = useSyncExternalStore(store.subscribe, store.get, store.get);
-  const width = useColumns(initialWidth);
+  const { columns: width, rows } = useTerminalSize(initialWidth);
   const running = state.steps.some((s) => s.status === 'running');
   const clock = useClock(running && !state.suspended, now);
   const items = state.printed.slice(printedBefore);
-  const live = !state.suspended;
+  const logs = state.current ? (state.logs[state.current] ?? []) : [];
+  const layout = liveLayout({
+    rows,
+    steps: state.steps.length,
+    hasProgress: !!state.progress,
+    hasTarget: !!state.target,
+    hasLogs: logs.length > 0,
+  });
+  const compactRow =
+    state.steps.find((s) => s.id === state.current) ?? state.steps.find((s) => s.status === 'pending');
   return (
     <ColorContext.Provider value={color}>
-      <Static items={items}>{(item) => <Printed key={item.key} item={item} width={width} />}</Static>
-      {live ? (
+      <Static items={items}>
+        {(item) => <Printed key={item.key} item={item} width={width} now={clock} />}
+      </Static>
+      {state.suspended ? null : (
         <Box flexDirection="column">
-          {state.target ? <Dim>{truncate(`istio-ingress-wizard → ${state.target}`, width)}</Dim> : null}
-          <StepList steps={state.steps} now={clock} width={width} />
-          {state.current && !state.final ? (
-            <LiveOutput lines={state.logs[state.current] ?? []} width={width} />
-          ) : null}
-          {state.progress && !state.final ? (
+          {layout.header ? <Dim>{truncate(`istio-ingress-wizard → ${state.target}`, width)}</Dim> : null}
+          {layout.list === 'full' ? (
+            <StepList steps={state.steps} now={clock} width={width} />
+          ) : (
+            <StepList steps={state.steps} only={compactRow?.id} now={clock} width={width} />
+          )}
+          {layout.logLines > 0 ? <LiveOutput lines={logs} max={layout.logLines} width={width} /> : null}
+          {layout.progress && state.progress ? (
             <WaitProgress progress={state.progress.info} width={width} />
           ) : null}
-          {state.final ? <Summary data={state.final} /> : null}
         </Box>
-      ) : null}
+      )}
     </ColorContext.Provider>
   );
 }
 
-/** The terminal's width, following resizes (rows cut to a stale width would wrap and break the redraw). */
-function useColumns(initial: number): number {
+/** The terminal's size, following resizes (rows cut to a stale width would wrap and break the redraw). */
+function useTerminalSize(initialColumns: number): { columns: number; rows: number | undefined } {
   const { stdout } = useStdout();
-  const [columns, setColumns] = useState(initial);
+  const read = () => ({ columns: Math.max(40, stdout.columns || initialColumns), rows: stdout.rows });
+  const [size, setSize] = useState(read);
   useEffect(() => {
-    const onResize = () => setColumns(Math.max(40, stdout.columns || initial));
+    const onResize = () => setSize(read());
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);
     };
-  }, [stdout, initial]);
-  return columns;
+  });
+  return size;
 }
 
 /** Re-render every 100 ms while something runs, so elapsed times move. */
@@ -76,8 +90,16 @@ function useClock(active: boolean, now: () => number): number {
 
 const COLOR = { pending: 'gray', running: 'cyan', done: 'green', skipped: 'yellow', failed: 'red' } as const;
 
-function Printed({ item, width }: { item: StaticItem; width: number }) {
+function Printed({ item, width, now }: { item: StaticItem; width: number; now: number }) {
   if (item.kind === 'plan') return <PlanView id={item.id} plan={item.plan} width={width} />;
+  if (item.kind === 'final') {
+    return (
+      <Box flexDirection="column">
+        <StepList steps={item.steps} now={now} width={width} />
+        {item.summary ? <Summary data={item.summary} /> : null}
+      </Box>
+    );
+  }
   if (item.kind === 'text') {
     return (
       <Box flexDirection="column">

@@ -27,12 +27,24 @@ export function elapsedOf(row: StepRow, now: number): string {
   return '';
 }
 
-export function StepList({ steps, now, width = 80 }: { steps: StepRow[]; now: number; width?: number }) {
+export function StepList({
+  steps,
+  now,
+  width = 80,
+  only,
+}: {
+  steps: StepRow[];
+  now: number;
+  width?: number;
+  /** Show just this step's row (a terminal too short for the list), numbered as in the full list. */
+  only?: StepRow['id'];
+}) {
   const total = steps.length;
   const posWidth = `[${total}/${total}]`.length;
   return (
     <Box flexDirection="column">
       {steps.map((row, i) => {
+        if (only !== undefined && row.id !== only) return null;
         const pos = `[${i + 1}/${total}]`.padEnd(posWidth);
         const head = `${pos} ${row.id.padEnd(ID_WIDTH)}`;
         const word = STATUS_WORD[row.status].padEnd(WORD_WIDTH);

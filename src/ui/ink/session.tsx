@@ -5,7 +5,7 @@ import { type Instance, render } from 'ink';
 import type { StepEvent, StepId, StepPlan } from '../../steps/types.js';
 import { App } from './App.js';
 import type { SummaryData } from './Summary.js';
-import { initialState, reduce, type StepRow, UiStore, withPrinted } from './store.js';
+import { initialState, reduce, type StepRow, type UiState, UiStore, withPrinted } from './store.js';
 
 export interface InkSessionOptions {
   /** Where frames go: stderr (stdout is for machine output). */
@@ -65,16 +65,13 @@ export class InkSession {
     this.#mount();
   }
 
-  /** Last frame: the step list and the summary (if any), then Ink is gone. */
+  /**
+   * The end: the step list as it ended and the summary are printed once (as <Static> output, so a long summary
+   * scrolls normally instead of making Ink clear the screen), then Ink is gone.
+   */
   async stop(summary?: SummaryData): Promise<void> {
-    if (!this.#instance && summary) this.resume();
-    this.store.update((s) => ({
-      ...s,
-      suspended: false,
-      final: summary,
-      current: undefined,
-      progress: undefined,
-    }));
+    if (!this.#instance) this.#mount();
+    this.store.update((s) => withFinal(s, summary));
     await this.#unmount();
   }
 
@@ -83,7 +80,7 @@ export class InkSession {
     const instance = this.#instance;
     this.#instance = undefined;
     if (!instance) return;
-    this.store.update((s) => ({ ...s, current: undefined, progress: undefined }));
+    this.store.update((s) => withFinal(s));
     instance.unmount();
     instance.cleanup();
     this.#printedBefore = this.store.get().printed.length;
@@ -122,6 +119,16 @@ export class InkSession {
     instance.cleanup();
     this.#printedBefore = this.store.get().printed.length;
   }
+}
+
+function withFinal(s: UiState, summary?: SummaryData): UiState {
+  const steps = s.steps.map((r) => (r.status === 'running' ? { ...r, status: 'pending' as const } : r));
+  return {
+    ...withPrinted(s, { kind: 'final', steps, summary }),
+    suspended: true,
+    current: undefined,
+    progress: undefined,
+  };
 }
 
 /** Shows the cursor and leaves raw mode. Safe to call any number of times, from a signal handler too. */

@@ -28,6 +28,8 @@ export type StaticItem =
       hiddenLines: number;
     }
   | { key: string; kind: 'plan'; id: StepId; plan: StepPlan }
+  /** The end of the session: the step list as it ended, and the summary, printed once. */
+  | { key: string; kind: 'final'; steps: StepRow[]; summary?: SummaryData }
   | { key: string; kind: 'text'; lines: string[] };
 
 export interface UiState {
@@ -40,10 +42,8 @@ export interface UiState {
   plans: Partial<Record<StepId, StepPlan>>;
   /** Everything printed once, above the live area (<Static>). Only ever appended to. */
   printed: StaticItem[];
-  /** Live area hidden: Ink is about to unmount for a prompt. */
+  /** Live area hidden: Ink is about to unmount for a prompt (or for good). */
   suspended: boolean;
-  /** Set at the end: the last frame shows the step list and this summary. */
-  final?: SummaryData;
 }
 
 const LOG_KEEP = 200;
