@@ -40,6 +40,7 @@ export function applyStep(spec: ApplyStepSpec): Step<Needs> {
         if (ctx.signal.aborted) break;
         const res = await ctx.io.cluster.apply(obj, { forceConflicts: ctx.flags.forceConflicts });
         ctx.log(`${res.outcome.padEnd(10)} ${res.ref}`);
+        for (const n of res.notes ?? []) ctx.log(`           ${n}`);
         applied.push(res.ref);
       }
       await spec.after?.(ctx, objects);
