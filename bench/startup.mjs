@@ -33,6 +33,14 @@ if (!existsSync(wizard)) {
   process.exit(2);
 }
 
+/** A person at a terminal, not CI (Ink and the wizard both fall back to plain output under CI). */
+function withoutCi(env) {
+  const out = { ...env };
+  delete out.CI;
+  delete out.CONTINUOUS_INTEGRATION;
+  return out;
+}
+
 const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: escape sequences are what we look for
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b[()][0-9A-B]/g;
@@ -44,11 +52,12 @@ const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b[()][0-9A-B]/g;
 function measure(argv, { ready, env = {} }) {
   return new Promise((resolve, reject) => {
     const stateDir = mkdtempSync(join(tmpdir(), 'wiz-bench-'));
-    const cmd = argv.map((a) => q(a.replace('{state}', stateDir))).join(' ');
+    // `script` gives a pty of size 0 x 0 when we are not on a terminal ourselves: size it like a real one.
+    const cmd = `stty rows 40 cols 100 && exec ${argv.map((a) => q(a.replace('{state}', stateDir))).join(' ')}`;
     const started = performance.now();
     const child = spawn('script', ['-qfec', cmd, '/dev/null'], {
       cwd: repo,
-      env: { ...process.env, CI: '', TERM: 'xterm-256color', COLUMNS: '100', LINES: '40', ...env },
+      env: withoutCi({ ...process.env, TERM: 'xterm-256color', ...env }),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let text = '';
@@ -124,10 +133,11 @@ const scenarios = [
     ],
     env: { WIZARD_BENCH_FIRST_FRAME: '1' },
     // The first frame is the step list, or (when the first step asks at once) the plan printed above it.
-    // Ink hides the cursor when it draws; the plain renderer writes "[1/9] preflight ..." lines.
+    // Ink wraps its frames in synchronized-output marks (CSI ?2026h) or hides the cursor; the plain renderer
+    // writes "[1/9] preflight ..." lines with neither.
     ready: (t, raw) =>
       (t.includes('[1/9]') || t.includes('Plan for ')) &&
-      (raw.includes('\u001b[?25l') ? 'ink frame' : 'plain'),
+      (raw.includes('\u001b[?2026h') || raw.includes('\u001b[?25l') ? 'ink frame' : 'plain'),
   },
 ];
 

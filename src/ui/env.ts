@@ -26,10 +26,13 @@ export function colorFor(
   return (opts.ttyDefault ?? true) && stream.isTTY === true;
 }
 
-/** CI systems set CI (GitHub, GitLab, Buildkite, …); CI=false or 0 is an explicit "not CI". */
+/**
+ * CI systems set CI (GitHub, GitLab, Buildkite, …); CI=false or 0 is an explicit "not CI". Same rule as Ink's
+ * is-in-ci (even an empty CI counts), so we never pick the Ink UI where Ink itself would behave as in CI.
+ */
 export function isCi(env: Env = process.env): boolean {
-  const v = env.CI;
-  return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
+  const check = (key: string) => key in env && env[key] !== '0' && env[key]?.toLowerCase() !== 'false';
+  return check('CI') || check('CONTINUOUS_INTEGRATION');
 }
 
 /**

@@ -265,3 +265,15 @@ describe('live area height', () => {
     expect(canUseInteractiveUi({ stdin: { isTTY: false }, stderr: { isTTY: true } }, {})).toBe(false);
   });
 });
+
+describe('isCi', () => {
+  it('follows is-in-ci: any CI value but 0/false, CONTINUOUS_INTEGRATION too', async () => {
+    const { isCi } = await import('../../src/ui/env.js');
+    expect(isCi({ CI: '' })).toBe(true);
+    expect(isCi({ CI: 'true' })).toBe(true);
+    expect(isCi({ CONTINUOUS_INTEGRATION: '1' })).toBe(true);
+    expect(isCi({ CI: 'false' })).toBe(false);
+    expect(isCi({ CI: '0' })).toBe(false);
+    expect(isCi({})).toBe(false);
+  });
+});
