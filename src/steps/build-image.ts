@@ -73,6 +73,12 @@ function failure(c: BuildCommand, tool: BuildTool, image: string, tail: string[]
         1,
         `log in to ${imageRegistry(image) ?? 'the registry'} (\`${tool} login\`), or set build.load to load into a local cluster`,
       );
+    case 'save':
+      return new WizardError(
+        `saving ${image} to an archive failed (\`${c.cmd} ${c.args.join(' ')}\`)${detail}`,
+        1,
+        'check the free space of the state directory, or set build.load: none and load the image yourself',
+      );
     default:
       return new WizardError(
         `loading ${image} into the cluster failed (\`${c.cmd} ${c.args.join(' ')}\`)${detail}`,

@@ -241,6 +241,15 @@ describe('build-image: failures say what to do next', () => {
     expect(f.calls()).toEqual([]);
   });
 
+  it('a failed save (podman → archive) stops before loading', async () => {
+    const f = withTools(['podman', 'kind'], { fail: ['podman:save'] });
+    const err = await failure(
+      buildImageStep.run(stepContext(buildConfig(), preflight({ clusterKind: 'kind' }))),
+    );
+    expect(err.message).toMatch(/^saving python-flask-server:v2 to an archive failed \(`podman save -o /);
+    expect(f.lines().some((l) => l.startsWith('kind'))).toBe(false);
+  });
+
   it('a failed load and a failed push', async () => {
     withTools(['docker', 'kind'], { fail: ['kind:load'] });
     let err = await failure(

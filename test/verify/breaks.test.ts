@@ -58,7 +58,7 @@ async function setup(
   return { config, certs, gw };
 }
 
-function verify({ config, certs, gw }: Setup, timeoutSeconds = 2): Promise<VerifyReport> {
+function verify({ config, certs, gw }: Setup, timeoutSeconds = 3): Promise<VerifyReport> {
   return runVerification({
     config,
     certs,
@@ -166,7 +166,7 @@ describe('verify catches a broken gateway', () => {
 
   it('a MUTUAL host with no HTTPS server: handshake refused, and the mTLS check is reported as not checked', async () => {
     const s = await setup(plan(mutualHosts()), { omitHosts: ['secure.example.com'] });
-    const r = await verify(s, 1);
+    const r = await verify(s, 3);
     expect(failed(r).map((c) => `${c.kind} ${c.host}`)).toEqual([
       'version secure.example.com',
       'mtls-required secure.example.com',
@@ -230,7 +230,7 @@ describe('the verify step', () => {
     const s = await setup(plan(exampleHosts()), {
       routes: { 'flask.example2.com': [{ subset: 'v2', weight: 1 }] },
     });
-    s.config.verify.timeoutSeconds = 1;
+    s.config.verify.timeoutSeconds = 3;
     const ctx = stepContext(s.config);
     ctx.outputs['generate-certs'] = s.certs;
     ctx.flags.address = s.gw.address;
