@@ -30,7 +30,9 @@ function applyOverrides(config: WizardConfig, args: CliArgs, configDir: string):
   if (args.namespace) out = { ...out, namespace: args.namespace };
   if (args.buildTool) out = { ...out, build: { ...out.build, tool: args.buildTool } };
   if (args.skipBuild) out = { ...out, build: { ...out.build, enabled: false } };
-  return out === config ? config : validateConfig(out, { source: 'the command-line flags', configDir }).config;
+  return out === config
+    ? config
+    : validateConfig(out, { source: 'the command-line flags', configDir }).config;
 }
 
 export async function resolveAnswers(
@@ -56,7 +58,10 @@ export async function resolveAnswers(
   }
   if (state) {
     const configDir = process.cwd();
-    const { config } = validateConfig(state.answers, { source: `answers saved in ${args.stateDir}/state.json`, configDir });
+    const { config } = validateConfig(state.answers, {
+      source: `answers saved in ${args.stateDir}/state.json`,
+      configDir,
+    });
     return finish(config, configDir, state, args, env, revalidateIn(configDir));
   }
   if (args.yes) {
@@ -87,7 +92,12 @@ async function finish(
   env: { interactive: boolean },
   revalidate: (c: WizardConfig) => WizardConfig,
 ): Promise<Answers> {
-  const answers: Answers = { config: applyOverrides(config, args, configDir), configDir, startOver: !state, revalidate };
+  const answers: Answers = {
+    config: applyOverrides(config, args, configDir),
+    configDir,
+    startOver: !state,
+    revalidate,
+  };
   // With a state to resume and nothing said on the command line, a person is asked where to go on.
   if (state && env.interactive && !args.from && !args.yes) {
     const { askWhereToResume } = await import('./interactive.js');

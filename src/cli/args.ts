@@ -101,13 +101,21 @@ export function parseCli(argv: string[]): CliArgs {
     parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
     // node's messages name the flag ("Unknown option '--foo'"); keep them, drop the code and stack.
-    throw new UsageError(`${(err as Error).message.replace(/\. To specify a positional.*$/s, '')}`, [], 'see `wizard --help`');
+    throw new UsageError(
+      `${(err as Error).message.replace(/\. To specify a positional.*$/s, '')}`,
+      [],
+      'see `wizard --help`',
+    );
   }
   const v = parsed.values;
   const [first, ...extra] = parsed.positionals;
   const command = (first ?? 'run') as Command;
   if (!(COMMANDS as readonly string[]).includes(command)) {
-    throw new UsageError(`unknown command "${first}" (valid: ${COMMANDS.join(', ')})`, [], 'see `wizard --help`');
+    throw new UsageError(
+      `unknown command "${first}" (valid: ${COMMANDS.join(', ')})`,
+      [],
+      'see `wizard --help`',
+    );
   }
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`, [], 'see `wizard --help`');
 
@@ -119,9 +127,12 @@ export function parseCli(argv: string[]): CliArgs {
     throw new UsageError(`--build-tool: "${v['build-tool']}" is not allowed (${BUILD_TOOLS.join(', ')})`);
   }
   if (v.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v.namespace)) {
-    throw new UsageError(`--namespace: "${v.namespace}" is not a valid namespace (lower-case DNS-1123 label, at most 63 characters)`);
+    throw new UsageError(
+      `--namespace: "${v.namespace}" is not a valid namespace (lower-case DNS-1123 label, at most 63 characters)`,
+    );
   }
-  if (v.from !== undefined && v.reset) throw new UsageError('--from and --reset together: --reset starts at the first step');
+  if (v.from !== undefined && v.reset)
+    throw new UsageError('--from and --reset together: --reset starts at the first step');
 
   return {
     command,
@@ -139,7 +150,8 @@ export function parseCli(argv: string[]): CliArgs {
     reset: v.reset ?? false,
     forceConflicts: v['force-conflicts'] ?? false,
     wait: !(v['no-wait'] ?? false),
-    waitTimeoutSeconds: v['wait-timeout'] === undefined ? 180 : parseDuration(v['wait-timeout'], '--wait-timeout'),
+    waitTimeoutSeconds:
+      v['wait-timeout'] === undefined ? 180 : parseDuration(v['wait-timeout'], '--wait-timeout'),
     address: v.address,
     httpPort: port(v['http-port'], '--http-port'),
     httpsPort: port(v['https-port'], '--https-port'),

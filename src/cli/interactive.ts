@@ -13,7 +13,9 @@ import type { CliArgs } from './args.js';
 
 /** Config keys findMissingAnswers names (`hosts`, `hosts[0].protocol`) → the questions that supply them. */
 function keysFor(missing: readonly string[]) {
-  return FIRST_RUN_KEYS.filter((k) => missing.some((m) => m === k || m.startsWith(`${k}[`) || m.startsWith(`${k}.`)));
+  return FIRST_RUN_KEYS.filter((k) =>
+    missing.some((m) => m === k || m.startsWith(`${k}[`) || m.startsWith(`${k}.`)),
+  );
 }
 
 export async function askInitialAnswers(_args: CliArgs): Promise<WizardConfig> {
@@ -28,7 +30,8 @@ export async function askMissingAnswers(
 ): Promise<WizardConfig> {
   const keys = keysFor(missing);
   const answers = await askAnswers((raw ?? {}) as PartialConfig, { keys: keys.length ? keys : ['hosts'] });
-  return validateConfig(answers, { source: `${opts.source} and your answers`, configDir: opts.configDir }).config;
+  return validateConfig(answers, { source: `${opts.source} and your answers`, configDir: opts.configDir })
+    .config;
 }
 
 export type ResumeAnswer = { kind: 'continue' } | { kind: 'start-over' } | { kind: 'from'; step: StepId };

@@ -51,7 +51,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write('\ninterrupted\n');
       process.exit(EXIT.interrupted);
     }
-    process.stderr.write(`\n${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: stopping after saving the state (again to stop now)\n`);
+    process.stderr.write(
+      `\n${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: stopping after saving the state (again to stop now)\n`,
+    );
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -102,7 +102,12 @@ export async function runSteps(input: RunInput): Promise<RunResult> {
       // Interrupted: the step did not finish, so it stays pending and the next run starts here.
       const status: StepStatus = interrupted ? 'pending' : 'failed';
       const message = err instanceof Error ? err.message : String(err);
-      await store.record(step.id, { status, inputsHash: '', error: interrupted ? undefined : message }, config, outputs);
+      await store.record(
+        step.id,
+        { status, inputsHash: '', error: interrupted ? undefined : message },
+        config,
+        outputs,
+      );
       hooks.emit({ type: 'step-end', id: step.id, status, durationMs: Date.now() - started, error: message });
       if (interrupted) throw err instanceof InterruptedError ? err : new InterruptedError();
       if (err instanceof WizardError) throw err;

@@ -23,7 +23,10 @@ export interface Selection {
   before: Step[];
 }
 
-export function selectSteps(steps: readonly Step[], opts: { from?: StepId; to?: StepId; skip?: StepId[] }): Selection {
+export function selectSteps(
+  steps: readonly Step[],
+  opts: { from?: StepId; to?: StepId; skip?: StepId[] },
+): Selection {
   const ids = steps.map((s) => s.id);
   const start = opts.from ? ids.indexOf(opts.from) : 0;
   const end = opts.to ? ids.indexOf(opts.to) : ids.length - 1;

@@ -5,11 +5,20 @@ import { applyStep } from './applyStep.js';
 export const deployVersionsStep = applyStep({
   id: 'deploy-versions',
   title: 'Deploy one Deployment per version behind a Service',
-  inputs: ({ config }) => ({ ns: config.namespace, app: config.app, image: config.image, versions: config.versions }),
+  inputs: ({ config }) => ({
+    ns: config.namespace,
+    app: config.app,
+    image: config.image,
+    versions: config.versions,
+  }),
   manifests: ({ config }) => manifestsFor.deployVersions(config),
   async before({ io, config, log }) {
     // Only the name: the namespace is not ours to label or to delete on teardown.
-    const res = await io.cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: config.namespace } });
+    const res = await io.cluster.apply({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: config.namespace },
+    });
     if (res.outcome === 'created') log(`created    Namespace/${config.namespace}`);
   },
   async after({ io, config, flags, progress, signal, log }, objects) {

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { loadCertBundle } from '../certs/ensure.js';
 import { UsageError } from '../errors.js';
 import { manifestsFor } from '../manifests/index.js';
 import { applyStep } from './applyStep.js';
+import type { CertPaths } from './types.js';
 
 /** TLS secrets where the ingress gateway reads them (credentialName), or the tutorial's file-mount secret. */
 export const loadCertsStep = applyStep({
@@ -12,14 +15,33 @@ export const loadCertsStep = applyStep({
     storage: config.certs.storage,
     gatewayNs: config.gateway.workloadNamespace,
     hosts: config.hosts.filter((h) => h.protocol === 'HTTPS').map((h) => [h.name, h.tls?.mode]),
-    certs: outputs['generate-certs'],
+    // A renewed certificate keeps its path: fingerprint the (public) certificates so a renewal re-loads them.
+    certs: fingerprints(outputs['generate-certs']),
   }),
   async manifests({ config, outputs }) {
     if (!config.hosts.some((h) => h.protocol === 'HTTPS')) return [];
     const paths = outputs['generate-certs'];
     if (!paths) {
-      throw new UsageError('load-certs needs the certificates from generate-certs', [], 'run `wizard --from generate-certs`');
+      throw new UsageError(
+        'load-certs needs the certificates from generate-certs',
+        [],
+        'run `wizard --from generate-certs`',
+      );
     }
     return manifestsFor.loadCerts(config, await loadCertBundle(config, paths));
   },
 });
+
+function fingerprints(paths: CertPaths | undefined): Record<string, string> | undefined {
+  if (!paths) return undefined;
+  const files = [paths.caCert, ...Object.values(paths.hosts).flatMap((h) => [h.cert, h.clientCert ?? ''])];
+  const out: Record<string, string> = {};
+  for (const f of files.filter(Boolean)) {
+    try {
+      out[f] = createHash('sha256').update(readFileSync(f)).digest('hex');
+    } catch {
+      out[f] = 'missing';
+    }
+  }
+  return out;
+}

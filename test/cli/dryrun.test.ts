@@ -1,12 +1,13 @@
 // The dry-run as a user runs it: the built binary, real streams, real files.
+
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { validateAgainstCrd } from '../support/crdSchemas.js';
+import { parseAllDocuments } from 'yaml';
 import { REPO, runWizard } from '../support/cli.js';
+import { validateAgainstCrd } from '../support/crdSchemas.js';
 
 const tmp = () => mkdtemp(path.join(tmpdir(), 'wizard-cli-'));
 const docs = (yaml: string) => parseAllDocuments(yaml).map((d) => d.toJS());
@@ -42,12 +43,18 @@ describe('wizard --dry-run --yes (the bundled example)', () => {
       'Secret',
       'Gateway',
     ]);
-    for (const o of objects) expect(o.metadata.labels['app.kubernetes.io/managed-by']).toBe('istio-ingress-wizard');
+    for (const o of objects)
+      expect(o.metadata.labels['app.kubernetes.io/managed-by']).toBe('istio-ingress-wizard');
     const gw = objects.at(-1);
     expect(gw.apiVersion).toBe('networking.istio.io/v1');
     const https = gw.spec.servers.filter((s: { port: { protocol: string } }) => s.port.protocol === 'HTTPS');
-    expect(https.map((s: { hosts: string[] }) => s.hosts)).toEqual([['flask.example1.com'], ['flask.example2.com']]);
-    expect(new Set(gw.spec.servers.map((s: { port: { name: string } }) => s.port.name)).size).toBe(gw.spec.servers.length);
+    expect(https.map((s: { hosts: string[] }) => s.hosts)).toEqual([
+      ['flask.example1.com'],
+      ['flask.example2.com'],
+    ]);
+    expect(new Set(gw.spec.servers.map((s: { port: { name: string } }) => s.port.name)).size).toBe(
+      gw.spec.servers.length,
+    );
   });
 
   it('validates against the real Istio CRD schemas', () => {
@@ -118,7 +125,10 @@ describe('bad input gets a clear error and exit 2', () => {
   it('a bad config names the path and what is allowed', async () => {
     const dir = await tmp();
     const file = path.join(dir, 'bad.yaml');
-    await writeFile(file, 'loadBalancer: FASTEST\nhosts:\n  - name: Bad_Host\n    protocol: HTTP\n    route: v3\n');
+    await writeFile(
+      file,
+      'loadBalancer: FASTEST\nhosts:\n  - name: Bad_Host\n    protocol: HTTP\n    route: v3\n',
+    );
     const r = await runWizard(['--dry-run', '--yes', '--config', file, '--state-dir', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('loadBalancer');
@@ -130,7 +140,10 @@ describe('bad input gets a clear error and exit 2', () => {
   it('with no terminal and a missing answer it fails at once naming the key', async () => {
     const dir = await tmp();
     // A hang would be killed after 10 s and show up as code null, not 2.
-    const r = await runWizard(['--dry-run', '--state-dir', dir], { env: { CI: undefined }, timeoutMs: 10_000 });
+    const r = await runWizard(['--dry-run', '--state-dir', dir], {
+      env: { CI: undefined },
+      timeoutMs: 10_000,
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/hosts/);
     expect(r.stderr).toMatch(/--config/);

@@ -7,9 +7,14 @@ import { runSteps } from '../../src/runner/run.js';
 import { checkDependencies, parseStepList, selectSteps } from '../../src/runner/selection.js';
 import type { StepRecord } from '../../src/state/types.js';
 import { STEPS } from '../../src/steps/index.js';
-import { STEP_IDS, type RunMode, type Step, type StepEvent, type StepId } from '../../src/steps/types.js';
+import { type RunMode, STEP_IDS, type Step, type StepEvent, type StepId } from '../../src/steps/types.js';
 
-function fakeStep(id: StepId, effect: Step['effect'], calls: string[], opts: { fail?: boolean; needs?: StepId[] } = {}): Step {
+function fakeStep(
+  id: StepId,
+  effect: Step['effect'],
+  calls: string[],
+  opts: { fail?: boolean; needs?: StepId[] } = {},
+): Step {
   return {
     id,
     title: id,
@@ -40,8 +45,18 @@ function harness(mode: RunMode, steps: Step[], confirm?: (id: StepId) => 'go' | 
         config: defaultConfig(),
         configDir: '.',
         stateDir: '/nonexistent',
-        io: { cluster: createOfflineCluster(), exec: { run: async () => ({ exitCode: 0, stdout: '', stderr: '' }), which: async () => undefined } },
-        flags: { mode, yes: !confirm, includeSecrets: false, forceConflicts: false, wait: false, waitTimeoutSeconds: 1 },
+        io: {
+          cluster: createOfflineCluster(),
+          exec: { run: async () => ({ exitCode: 0, stdout: '', stderr: '' }), which: async () => undefined },
+        },
+        flags: {
+          mode,
+          yes: !confirm,
+          includeSecrets: false,
+          forceConflicts: false,
+          wait: false,
+          waitTimeoutSeconds: 1,
+        },
         outputs: {},
         signal: controller.signal,
       },
@@ -54,7 +69,12 @@ function harness(mode: RunMode, steps: Step[], confirm?: (id: StepId) => 'go' | 
 
 describe('policy', () => {
   it('client dry-run only runs local steps; server dry-run runs cluster steps but not external ones', () => {
-    expect(POLICY['client-dry-run']).toEqual({ none: 'plan', local: 'run', cluster: 'plan', external: 'plan' });
+    expect(POLICY['client-dry-run']).toEqual({
+      none: 'plan',
+      local: 'run',
+      cluster: 'plan',
+      external: 'plan',
+    });
     expect(POLICY['server-dry-run'].cluster).toBe('run');
     expect(POLICY['server-dry-run'].external).toBe('plan');
     expect(Object.values(POLICY.live).every((a) => a === 'run')).toBe(true);
@@ -90,9 +110,14 @@ describe('selection', () => {
     );
   });
   it('refuses to start where a dependency is not done, naming the step to run first', () => {
-    const s = [fakeStep('generate-certs', 'local', calls), fakeStep('load-certs', 'cluster', calls, { needs: ['generate-certs'] })];
+    const s = [
+      fakeStep('generate-certs', 'local', calls),
+      fakeStep('load-certs', 'cluster', calls, { needs: ['generate-certs'] }),
+    ];
     const sel = selectSteps(s, { from: 'load-certs' });
-    expect(() => checkDependencies(sel, () => ({ done: false, stale: false }))).toThrow(/needs generate-certs/);
+    expect(() => checkDependencies(sel, () => ({ done: false, stale: false }))).toThrow(
+      /needs generate-certs/,
+    );
     try {
       checkDependencies(sel, () => ({ done: true, stale: true }));
       expect.unreachable();
@@ -116,7 +141,13 @@ describe('runSteps', () => {
       fakeStep('verify', 'external', calls),
     ]);
     const res = await h.run();
-    expect(calls).toEqual(['plan:preflight', 'plan:generate-certs', 'run:generate-certs', 'plan:load-certs', 'plan:verify']);
+    expect(calls).toEqual([
+      'plan:preflight',
+      'plan:generate-certs',
+      'run:generate-certs',
+      'plan:load-certs',
+      'plan:verify',
+    ]);
     expect(res.plans.map((p) => [p.id, p.action])).toEqual([
       ['preflight', 'plan'],
       ['generate-certs', 'run'],
@@ -147,7 +178,11 @@ describe('runSteps', () => {
     const calls: string[] = [];
     const h = harness(
       'live',
-      [fakeStep('preflight', 'none', calls), fakeStep('build-image', 'external', calls), fakeStep('deploy-versions', 'cluster', calls)],
+      [
+        fakeStep('preflight', 'none', calls),
+        fakeStep('build-image', 'external', calls),
+        fakeStep('deploy-versions', 'cluster', calls),
+      ],
       (id) => (id === 'preflight' ? 'skip' : id === 'build-image' ? 'quit' : 'go'),
     );
     const err = await h.run().catch((e) => e);
@@ -164,7 +199,11 @@ describe('runSteps', () => {
     const calls: string[] = [];
     const steps = [fakeStep('preflight', 'none', calls), fakeStep('build-image', 'external', calls)];
     const h = harness('live', steps);
-    steps[0] = { ...steps[0]!, run: async () => (h.controller.abort(), {}) } as Step;
+    const abortingRun = async () => {
+      h.controller.abort();
+      return {};
+    };
+    steps[0] = { ...(steps[0] as Step), run: abortingRun };
     await expect(h.run()).rejects.toBeInstanceOf(InterruptedError);
     expect(calls).not.toContain('run:build-image');
     expect(h.records.at(-1)).toEqual(['preflight', expect.objectContaining({ status: 'pending' })]);

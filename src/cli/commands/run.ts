@@ -1,20 +1,28 @@
 // `wizard` / `wizard run`: resolve the answers and the state, pick the steps, connect (or not), run, print.
-import type { CliArgs } from '../args.js';
+
 import type { WizardConfig } from '../../config/types.js';
 import { WizardError } from '../../errors.js';
 import { analysisError, analyzeManifests, formatFinding } from '../../manifests/analyze.js';
 import { REDACTED_ANNOTATION, redactSecrets, toYamlStream } from '../../manifests/index.js';
-import { plannedObjects } from '../../steps/preflight/planned.js';
 import type { K8sObject } from '../../manifests/types.js';
 import { countsAsDone } from '../../runner/policy.js';
 import { runSteps } from '../../runner/run.js';
 import { checkDependencies, selectSteps } from '../../runner/selection.js';
 import type { RunnerHooks } from '../../runner/types.js';
-import { hashInputs, newState, resetState, saveState, type WizardState, withStep } from '../../state/index.js';
+import {
+  hashInputs,
+  newState,
+  resetState,
+  saveState,
+  type WizardState,
+  withStep,
+} from '../../state/index.js';
 import { STEPS } from '../../steps/index.js';
+import { plannedObjects } from '../../steps/preflight/planned.js';
 import type { RuntimeFlags, StepId, StepOutputs } from '../../steps/types.js';
 import { createPlainRenderer } from '../../ui/plain.js';
 import { type Answers, resolveAnswers } from '../answers.js';
+import type { CliArgs } from '../args.js';
 import { createIo } from '../io.js';
 import { note } from '../out.js';
 import { loadStateOrExplain } from '../stateFile.js';
@@ -62,14 +70,25 @@ export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
       return !st.done || st.stale;
     })?.id;
   const from = args.from ?? answers.from ?? (state ? resumeAt() : undefined);
-  if (state && !args.from && !answers.from) note(from ? `resuming at ${from} (state in ${args.stateDir})` : 'every step is done; running verify again');
-  const sel = selectSteps(STEPS, { from: from ?? (state ? 'verify' : undefined), to: args.to, skip: args.skip });
+  if (state && !args.from && !answers.from)
+    note(
+      from ? `resuming at ${from} (state in ${args.stateDir})` : 'every step is done; running verify again',
+    );
+  const sel = selectSteps(STEPS, {
+    from: from ?? (state ? 'verify' : undefined),
+    to: args.to,
+    skip: args.skip,
+  });
   checkDependencies(sel, status);
 
   checkPlan(config);
   const io = await createIo(args, flags.mode);
   const target = io.cluster.target();
-  note(target.offline ? 'cluster: none (client dry-run: nothing is sent anywhere)' : `cluster: context "${target.context}" at ${target.server}${flags.mode === 'server-dry-run' ? ' (server dry-run: nothing persists)' : ''}`);
+  note(
+    target.offline
+      ? 'cluster: none (client dry-run: nothing is sent anywhere)'
+      : `cluster: context "${target.context}" at ${target.server}${flags.mode === 'server-dry-run' ? ' (server dry-run: nothing persists)' : ''}`,
+  );
 
   const hooks: RunnerHooks & { finish?(lines: string[]): Promise<void>; close?(): void } = env.interactive
     ? await (await import('../interactive.js')).interactiveHooks(args, env)
@@ -97,7 +116,15 @@ export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
   try {
     const result = await runSteps({
       steps: sel.run,
-      ctx: { config, configDir: answers.configDir, stateDir: args.stateDir, io, flags, outputs, signal: env.signal },
+      ctx: {
+        config,
+        configDir: answers.configDir,
+        stateDir: args.stateDir,
+        io,
+        flags,
+        outputs,
+        signal: env.signal,
+      },
       hooks,
       store,
       hashInputs,
@@ -145,7 +172,9 @@ export function runtimeFlags(args: CliArgs): RuntimeFlags {
 function printManifests(objects: K8sObject[], args: CliArgs): void {
   const shown = args.includeSecrets ? objects : redactSecrets(objects);
   if (!args.includeSecrets && shown.some((o) => o.metadata.annotations?.[REDACTED_ANNOTATION])) {
-    note('private keys are redacted; add --include-secrets to print them (e.g. to pipe into kubectl apply -f -)');
+    note(
+      'private keys are redacted; add --include-secrets to print them (e.g. to pipe into kubectl apply -f -)',
+    );
   }
   if (args.output === 'json') {
     process.stdout.write(`${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: shown }, null, 2)}\n`);
@@ -154,7 +183,12 @@ function printManifests(objects: K8sObject[], args: CliArgs): void {
   }
 }
 
-function summaryLines(config: WizardConfig, outputs: StepOutputs, flags: RuntimeFlags, args: CliArgs): string[] {
+function summaryLines(
+  config: WizardConfig,
+  outputs: StepOutputs,
+  flags: RuntimeFlags,
+  args: CliArgs,
+): string[] {
   const lines: string[] = [];
   const certs = outputs['generate-certs'];
   if (certs) lines.push(`certificates: ${certs.caCert.replace(/\/ca\.crt$/, '')} (CA: ${certs.caCert})`);

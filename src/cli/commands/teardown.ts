@@ -30,10 +30,17 @@ export async function teardownCommand(args: CliArgs, env: { interactive: boolean
   }
   if (refs.length && !args.yes) {
     if (!env.interactive && !canPrompt()) {
-      throw new UsageError('teardown needs confirmation and there is no terminal to ask', [], 'pass --yes to delete them');
+      throw new UsageError(
+        'teardown needs confirmation and there is no terminal to ask',
+        [],
+        'pass --yes to delete them',
+      );
     }
     const { confirm } = await import('@inquirer/prompts');
-    const ok = await confirm({ message: `Delete these ${refs.length} objects?`, default: false }, { output: process.stderr });
+    const ok = await confirm(
+      { message: `Delete these ${refs.length} objects?`, default: false },
+      { output: process.stderr },
+    );
     if (!ok) {
       note('nothing deleted');
       return 0;
@@ -44,7 +51,8 @@ export async function teardownCommand(args: CliArgs, env: { interactive: boolean
   if (args.purgeCerts) {
     await rm(path.join(args.stateDir, 'certs'), { recursive: true, force: true });
     note(`removed local certificates in ${path.join(args.stateDir, 'certs')}`);
-  } else if (refs.length) note(`local certificates kept in ${path.join(args.stateDir, 'certs')} (--purge-certs removes them)`);
+  } else if (refs.length)
+    note(`local certificates kept in ${path.join(args.stateDir, 'certs')} (--purge-certs removes them)`);
 
   // What was applied is gone: keep the answers, forget the progress (certificates too if purged).
   const current = await loadState(args.stateDir);

@@ -6,15 +6,17 @@ import { runVerification } from '../../verify/run.js';
 import type { CliArgs } from '../args.js';
 import { note } from '../out.js';
 import { loadStateOrExplain } from '../stateFile.js';
-import { runtimeFlags } from './run.js';
 import { oneShotAnswers } from './common.js';
+import { runtimeFlags } from './run.js';
 
 export async function verifyCommand(args: CliArgs, env: { signal: AbortSignal }): Promise<number> {
   const state = await loadStateOrExplain(args.stateDir);
   const { config } = await oneShotAnswers(args, state);
   const outputs = Object.assign({}, ...Object.values(state?.steps ?? {}).map((r) => r?.outputs ?? {}));
   const target = resolveTarget(config, runtimeFlags(args), outputs.preflight);
-  note(`verifying ${config.hosts.length} host(s) against ${target.address} (http ${target.httpPort}, https ${target.httpsPort})`);
+  note(
+    `verifying ${config.hosts.length} host(s) against ${target.address} (http ${target.httpPort}, https ${target.httpsPort})`,
+  );
   const report = await runVerification({
     config,
     certs: outputs['generate-certs'],
