@@ -5,9 +5,7 @@ import type { WizardConfig } from '../config/types.js';
 import type { RunnerHooks } from '../runner/types.js';
 import type { WizardState } from '../state/index.js';
 import type { StepId } from '../steps/types.js';
-import { createPlainRenderer } from '../ui/plain.js';
-import { askAnswers, FIRST_RUN_KEYS, type PartialConfig, STEP_KEYS } from '../ui/prompts/answers.js';
-import { confirmStep } from '../ui/prompts/confirmStep.js';
+import { askAnswers, FIRST_RUN_KEYS, type PartialConfig } from '../ui/prompts/answers.js';
 import { askResume } from '../ui/prompts/resume.js';
 import type { CliArgs } from './args.js';
 
@@ -44,15 +42,14 @@ export async function askWhereToResume(state: WizardState): Promise<ResumeAnswer
 
 export async function interactiveHooks(
   _args: CliArgs,
-  _env: { onCleanup(fn: () => void): void },
+  env: { onCleanup(fn: () => void): void },
 ): Promise<RunnerHooks & { finish?(lines: string[]): Promise<void>; close?(): void }> {
-  const emit = createPlainRenderer(process.stderr);
-  return {
-    emit,
-    confirm: (id, plan) => confirmStep(id, plan, { showPlan: true, canEdit: STEP_KEYS[id].length > 0 }),
-    async edit(id, config) {
-      const answers = await askAnswers(config as PartialConfig, { keys: STEP_KEYS[id] });
-      return answers as WizardConfig;
-    },
-  };
+  const { createInteractiveHooks } = await import('../ui/interactive.js');
+  const hooks = await createInteractiveHooks({
+    validate: (c) => validateConfig(c, { source: 'your answers' }).config,
+    // bench/startup.mjs measures launch → first frame with this.
+    onFrame: process.env.WIZARD_BENCH_FIRST_FRAME ? () => process.exit(0) : undefined,
+  });
+  env.onCleanup(() => hooks.close());
+  return hooks;
 }

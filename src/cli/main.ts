@@ -2,6 +2,7 @@
 // (2 usage/input, 1 failed step or check, 130 interrupted) — never a stack trace for those.
 import { EXIT, InterruptedError, WizardError } from '../errors.js';
 import { canUseInteractiveUi } from '../ui/env.js';
+import { restoreTerminal } from '../ui/terminal.js';
 import { type CliArgs, parseCli } from './args.js';
 import { HELP } from './help.js';
 import { note } from './out.js';
@@ -18,6 +19,10 @@ async function dispatch(args: CliArgs, signal: AbortSignal, cleanups: (() => voi
     return EXIT.ok;
   }
   const interactive = canUseInteractiveUi() && !args.yes;
+  if (interactive && args.command === 'run') {
+    // ink + react load while the person answers the first questions.
+    void import('../ui/preload.js').then((m) => m.preloadInkUi());
+  }
   const env = { signal, interactive, onCleanup: (fn: () => void) => cleanups.push(fn) };
   switch (args.command) {
     case 'steps':
@@ -35,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
   const cleanups: (() => void)[] = [];
   const restore = () => {
+    restoreTerminal();
     for (const fn of cleanups.splice(0)) {
       try {
         fn();
