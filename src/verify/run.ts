@@ -74,8 +74,9 @@ async function curlOnce(
   const args = curlArgs(spec, target, opts);
   const repeat = opts.repeat ?? 1;
   const r = await input.exec.run('curl', args, {
-    // Samples run one after another on one kept-alive connection; leave room for all of them.
-    timeoutMs: (opts.maxTimeSeconds * Math.min(repeat, 3) + 5) * 1000,
+    // A safety net over curl's own --max-time (per request). Samples run one after another on one kept-alive
+    // connection: leave half a second each on top (a far gateway's round trips), whatever verify.samples is.
+    timeoutMs: (opts.maxTimeSeconds + 5) * 1000 + (repeat > 1 ? repeat * 500 : 0),
     signal: input.signal,
   });
   if (r.notFound)
