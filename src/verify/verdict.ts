@@ -60,7 +60,6 @@ export function evaluate(spec: CheckSpec, o: Outcome, w: Where): Verdict {
           .join(' or ');
         return { ...wrongVersion(stray, expected, w.config), observed };
       }
-      let worst = 0;
       let tol = 0;
       const off: string[] = [];
       for (const [v, p] of Object.entries(e.shares)) {
@@ -68,7 +67,6 @@ export function evaluate(spec: CheckSpec, o: Outcome, w: Where): Verdict {
         const tv = tolerance(p, n);
         tol = Math.max(tol, tv);
         if (Math.abs(q - p) > tv) off.push(v);
-        worst = Math.max(worst, Math.abs(q - p));
       }
       if (off.length === 0) return { ok: true, observed, tolerance: tol };
       const show = (m: Record<string, number>) =>
@@ -139,7 +137,7 @@ export function evaluate(spec: CheckSpec, o: Outcome, w: Where): Verdict {
       if (failedConnect && (o.curlExit === 60 || o.curlExit === 51)) {
         return {
           ok: false,
-          diagnosis: `an HTTPS server answered for SNI ${spec.requestHost} (with a certificate for another name): a Gateway server or wildcard covers this host`,
+          diagnosis: `an HTTPS server answered for SNI ${spec.requestHost} (curl did not trust its certificate for this name): a Gateway server or wildcard covers this host`,
           next: `kubectl -n ${w.config.namespace} get gateway ${w.config.gateway.name} -o yaml`,
         };
       }
