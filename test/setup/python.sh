@@ -7,7 +7,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 req="$here/../../flask/requirements.txt"
 hash="$(sha256sum "$req" | cut -c1-12)"
-cache="${WIZARD_CACHE:-$HOME/.cache/istio-ingress-wizard}"
+cache="${WIZARD_CACHE:-${HOME:-/tmp}/.cache/istio-ingress-wizard}"
 venv="$cache/venv-$hash"
 py="${PYTHON:-python3}"
 
