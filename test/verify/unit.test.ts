@@ -3,7 +3,7 @@ import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageError, WizardError } from '../../src/errors.js';
+import { InterruptedError, UsageError, WizardError } from '../../src/errors.js';
 import { createExec } from '../../src/io/exec.js';
 import { verifyStep } from '../../src/steps/verify.js';
 import { resolveTarget } from '../../src/verify/address.js';
@@ -12,6 +12,7 @@ import { curlArgs, MARK, parseTransfers, routeArgs } from '../../src/verify/curl
 import { runVerification } from '../../src/verify/run.js';
 import { evaluate, tolerance } from '../../src/verify/verdict.js';
 import { stepContext } from '../build/context.js';
+import { freePort } from '../support/flaskApp.js';
 import { exampleHosts, plan, redirectHosts, weightedMutualHosts } from './plans.js';
 
 const certs = {
@@ -293,6 +294,22 @@ describe('inputs and environment', () => {
     expect(() => resolveTarget(bare, { address: 'a', httpPort: 70000 }, undefined)).toThrow(
       /--http-port \/ verify\.httpPort: 70000/,
     );
+  });
+
+  it('an abort (Ctrl-C) stops the retries with an InterruptedError', async () => {
+    const port = await freePort();
+    const ac = new AbortController();
+    const pending = runVerification({
+      config: plan(exampleHosts()),
+      address: '127.0.0.1',
+      httpPort: port,
+      httpsPort: port,
+      exec: createExec(),
+      timeoutSeconds: 600,
+      signal: ac.signal,
+    });
+    setTimeout(() => ac.abort(), 300);
+    await expect(pending).rejects.toBeInstanceOf(InterruptedError);
   });
 
   it('curl missing → a WizardError saying how to install it', async () => {
