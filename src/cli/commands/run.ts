@@ -95,13 +95,14 @@ export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
     : { emit: createPlainRenderer(process.stderr) };
 
   let current: WizardState = state ?? newState(config);
+  const durable = flags.mode !== 'client-dry-run';
   const store = {
     async record(id: StepId, rec: WizardState['steps'][StepId] & object, cfg: WizardConfig) {
       current = withStep({ ...current, answers: cfg, updatedAt: new Date().toISOString() }, id, rec);
-      await saveState(args.stateDir, current);
+      await saveState(args.stateDir, current, { durable });
     },
   };
-  await saveState(args.stateDir, { ...current, answers: config });
+  await saveState(args.stateDir, { ...current, answers: config }, { durable });
 
   hooks.emit({
     type: 'run-start',
