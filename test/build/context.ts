@@ -1,7 +1,8 @@
 // A StepContext for the build-image step over the real Exec (execa) — the stand-ins are real processes.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { onTestFinished } from 'vitest';
 import type { WizardConfig } from '../../src/config/types.js';
 import { createExec } from '../../src/io/exec.js';
 import { createOfflineCluster } from '../../src/io/offline.js';
@@ -46,16 +47,19 @@ export interface TestCtx extends StepContext {
   logged: string[];
 }
 
+/** Call inside a test: the state directory is removed when the test finishes. */
 export function stepContext(
   config: WizardConfig,
   pre?: PreflightOutputs,
   log?: (l: string) => void,
 ): TestCtx {
   const logged: string[] = [];
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'wizard-state-'));
+  onTestFinished(() => rmSync(stateDir, { recursive: true, force: true }));
   return {
     config,
     configDir: process.cwd(),
-    stateDir: mkdtempSync(path.join(tmpdir(), 'wizard-state-')),
+    stateDir,
     io: { cluster: createOfflineCluster(), exec: createExec() },
     flags: {
       mode: 'live',
