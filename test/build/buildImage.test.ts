@@ -286,8 +286,11 @@ describe('build-image: streaming', () => {
         writeFileSync(path.join(ackDir, String(i)), '');
       }
     });
-    await buildImageStep.run(ctx);
+    try {
+      await buildImageStep.run(ctx);
+    } finally {
+      f0.cleanup();
+    }
     expect(received).toEqual(lines);
-    f0.cleanup();
   });
 });

@@ -1,5 +1,5 @@
 // The pure parts of verify: which checks a plan gets, the curl command lines, output parsing, tolerances.
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -334,6 +334,7 @@ describe('inputs and environment', () => {
       expect((err as WizardError).hint).toMatch(/apt-get install curl.*brew install curl/);
     } finally {
       process.env.PATH = saved;
+      rmSync(emptyBin, { recursive: true, force: true });
     }
   });
 
