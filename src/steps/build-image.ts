@@ -92,7 +92,8 @@ export const buildImageStep: Step<keyof Ctx> = {
   id: 'build-image',
   title: 'Build the Flask image',
   effect: 'external',
-  needs: ['preflight'],
+  // Uses preflight's cluster kind when there is one; with preflight skipped it ships per build.load or pushes.
+  needs: [],
 
   inputs: ({ config, outputs }) => ({
     image: config.image,
