@@ -22,7 +22,11 @@ export class UsageError extends WizardError {
     readonly issues: string[] = [],
     hint?: string,
   ) {
-    super(issues.length ? `${message}\n${issues.map((i) => `  - ${i}`).join('\n')}` : message, EXIT.usage, hint);
+    super(
+      issues.length ? `${message}\n${issues.map((i) => `  - ${i}`).join('\n')}` : message,
+      EXIT.usage,
+      hint,
+    );
     this.name = 'UsageError';
   }
 }

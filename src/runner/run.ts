@@ -46,6 +46,10 @@ export async function runSteps(input: RunInput): Promise<RunResult> {
     outputs,
     log: (line) => hooks.emit({ type: 'step-log', id, line }),
     progress: (progress) => hooks.emit({ type: 'step-progress', id, progress }),
+    ask:
+      hooks.ask && !input.ctx.flags.yes
+        ? (message, def) => (hooks.ask as NonNullable<RunnerHooks['ask']>)(id, message, def)
+        : undefined,
   });
 
   for (const step of input.replan ?? []) {

@@ -13,4 +13,6 @@ export interface RunnerHooks {
   confirm?(id: StepId, plan: StepPlan): Promise<ConfirmChoice>;
   /** 'edit' chosen: ask again for the answers this step uses, returning the new config. */
   edit?(id: StepId, config: WizardConfig): Promise<WizardConfig>;
+  /** A yes/no question a step asks while it runs (e.g. label the namespace for sidecar injection). */
+  ask?(id: StepId, message: string, defaultAnswer: boolean): Promise<boolean>;
 }

@@ -3,7 +3,17 @@
 import type { K8sObject } from '../manifests/types.js';
 import type { Step, StepContext, StepId, StepOutputs } from './types.js';
 
-type Needs = 'config' | 'outputs' | 'flags' | 'io' | 'log' | 'progress' | 'signal' | 'configDir' | 'stateDir';
+type Needs =
+  | 'config'
+  | 'outputs'
+  | 'flags'
+  | 'io'
+  | 'log'
+  | 'progress'
+  | 'signal'
+  | 'configDir'
+  | 'stateDir'
+  | 'ask';
 
 export interface ApplyStepSpec {
   id: StepId;

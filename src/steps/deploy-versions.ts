@@ -12,7 +12,7 @@ export const deployVersionsStep = applyStep({
     versions: config.versions,
   }),
   manifests: ({ config }) => manifestsFor.deployVersions(config),
-  async before({ io, config, log }) {
+  async before({ io, config, log, outputs, ask }) {
     // Only the name: the namespace is not ours to label or to delete on teardown.
     const res = await io.cluster.apply({
       apiVersion: 'v1',
@@ -20,6 +20,14 @@ export const deployVersionsStep = applyStep({
       metadata: { name: config.namespace },
     });
     if (res.outcome === 'created') log(`created    Namespace/${config.namespace}`);
+    // Preflight warned that the app pods would run without a sidecar: offer the label, never set it silently.
+    if (outputs.preflight?.sidecarInjection === false && ask) {
+      const message = `Label namespace ${config.namespace} with istio-injection=enabled (sidecars for the app pods)?`;
+      if (await ask(message, true)) {
+        await io.cluster.labelNamespaceForInjection(config.namespace);
+        log(`labelled   Namespace/${config.namespace} istio-injection=enabled`);
+      }
+    }
   },
   async after({ io, config, flags, progress, signal, log }, objects) {
     if (!flags.wait) {

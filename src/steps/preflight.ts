@@ -104,10 +104,12 @@ export async function runPreflight(
   );
 
   let nsExists = true;
+  let sidecarInjection = false;
   const nsResults: CheckResult[] = [];
   await guarded(`namespace ${config.namespace}`, async () => {
     const ns = await checkNamespace(cluster, config.namespace);
     nsExists = ns.exists;
+    sidecarInjection = ns.injection;
     nsResults.push(...ns.results);
   });
 
@@ -135,7 +137,7 @@ export async function runPreflight(
   if (results.some((r) => r.level === 'fail') || !apiVersion) throw failure(results);
   const warnings = results.filter((r) => r.level === 'warn').length;
   log(`preflight passed${warnings ? ` with ${warnings} warning${warnings > 1 ? 's' : ''}` : ''}`);
-  return { context: target.context, server: target.server, apiVersion, ...facts, ...kind };
+  return { context: target.context, server: target.server, apiVersion, sidecarInjection, ...facts, ...kind };
 }
 
 function failure(results: CheckResult[]): WizardError {

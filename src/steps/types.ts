@@ -64,6 +64,8 @@ export interface PreflightOutputs {
   httpsPort?: number;
   clusterKind?: 'kind' | 'minikube' | 'k3d' | 'other';
   clusterName?: string;
+  /** Whether the app namespace has sidecar injection on (false also when it does not exist yet). */
+  sidecarInjection?: boolean;
 }
 
 /** Paths only: key material stays in files (0600) and never enters the state file. */
@@ -102,6 +104,8 @@ export interface StepContext {
   log: LogFn;
   progress: (p: ProgressInfo) => void;
   signal: AbortSignal;
+  /** A yes/no question for the person running the wizard; absent with --yes or without a terminal. */
+  ask?: (message: string, defaultAnswer: boolean) => Promise<boolean>;
 }
 
 export interface Step<Needs extends keyof StepContext = keyof StepContext> {

@@ -1,6 +1,7 @@
 // The interactive UI for a run on a terminal: the Ink step list on stderr, and the prompts (confirm, edit) with
 // Ink unmounted while they own the keyboard. Load this module with import() only when a TTY UI is wanted: it
 // pulls in ink and react (~590 ms), which the plain path must never pay for.
+import { confirm } from '@inquirer/prompts';
 import type { WizardConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import type { RunnerHooks } from '../runner/types.js';
@@ -16,7 +17,7 @@ import {
   STEP_KEYS,
 } from './prompts/answers.js';
 import { confirmStep } from './prompts/confirmStep.js';
-import type { PromptIo } from './prompts/io.js';
+import { ask as askOnce, type PromptIo, promptContext } from './prompts/io.js';
 import { restoreTerminal } from './terminal.js';
 
 export interface InteractiveOptions {
@@ -86,6 +87,9 @@ export async function createInteractiveHooks(opts: InteractiveOptions = {}): Pro
     },
     edit(id, config) {
       return prompt(() => editUntilValid(id, config, opts, io, stderr));
+    },
+    ask(_id, message, defaultAnswer) {
+      return prompt(() => askOnce(() => confirm({ message, default: defaultAnswer }, promptContext(io))));
     },
     async finish(summary) {
       if (closed) return;
