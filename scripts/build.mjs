@@ -2,8 +2,9 @@
 // reached through dynamic import(), so with code splitting the dry-run path never loads them (see bench/).
 // The bundle is written to a temporary folder and swapped in with renames, so a wizard process started while a
 // build runs (tests run in parallel) never sees a half-written dist/.
-import { build } from 'esbuild';
+
 import { chmod, rename, rm } from 'node:fs/promises';
+import { build } from 'esbuild';
 
 const tmp = `dist.tmp-${process.pid}`;
 const old = `dist.old-${process.pid}`;
