@@ -23,8 +23,9 @@ fi
 
 echo "== build" >&2
 npm run build --silent
-echo "== typecheck" >&2
+echo "== typecheck and lint" >&2
 npx tsc --noEmit -p .
+npx biome check src test bench scripts
 
 echo "== tests" >&2
 report="$(mktemp -d)/vitest.json"
