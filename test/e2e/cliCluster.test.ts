@@ -26,6 +26,33 @@ describe.skipIf(skipReason)('wizard against a real API server', () => {
     stateDir = await mkdtemp(path.join(tmpdir(), 'wizard-e2e-'));
   }, 300_000);
 
+  it('--dry-run=server sends everything through admission and persists nothing', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'wizard-e2e-server-'));
+    const r = await runWizard([
+      '--yes',
+      '--dry-run=server',
+      '--config',
+      EXAMPLE,
+      '--kubeconfig',
+      kubeconfig,
+      '--state-dir',
+      dir,
+      ...SKIP,
+    ]);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('server dry-run: nothing persists');
+    expect(r.stderr).toMatch(/created\s+Gateway\/default\/flask-gateway/);
+    const { admin } = suite();
+    expect(await admin.list({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default' })).toEqual([]);
+    expect(
+      await admin.list({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', namespace: 'default' }),
+    ).toEqual([]);
+    // A live run afterwards still does every step: a dry-run did not count as done.
+    const steps = await runWizard(['steps', '--state-dir', dir]);
+    expect(steps.stdout).toMatch(/deploy-versions\s+done \(server-dry-run\)/);
+  });
+
   it('sets up the example: shows the context first, creates every object, finds the gateway address', async () => {
     const r = await runWizard([
       '--yes',
