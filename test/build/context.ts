@@ -3,35 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
+import { defaultConfig } from '../../src/config/defaults.js';
 import type { WizardConfig } from '../../src/config/types.js';
 import { createExec } from '../../src/io/exec.js';
 import { createOfflineCluster } from '../../src/io/offline.js';
 import type { PreflightOutputs, StepContext } from '../../src/steps/types.js';
 
 export function buildConfig(over: Partial<WizardConfig> = {}): WizardConfig {
-  return {
-    namespace: 'default',
-    app: 'flask',
-    image: 'python-flask-server:v2',
-    versions: [
-      { name: 'v1', replicas: 1 },
-      { name: 'v2', replicas: 1 },
-    ],
-    loadBalancer: 'RANDOM',
-    gateway: {
-      name: 'flask-gateway',
-      selector: { istio: 'ingressgateway' },
-      workloadNamespace: 'istio-system',
-      httpsRedirect: false,
-      alsoMesh: false,
-    },
-    hosts: [],
-    certs: { storage: 'credentialName', keyType: 'ecdsa-p256', validityDays: 365 },
-    istio: { apiVersion: 'auto' },
-    build: { enabled: true },
-    verify: { timeoutSeconds: 120, samples: 100 },
-    ...over,
-  };
+  return { ...defaultConfig(), ...over };
 }
 
 export function preflight(over: Partial<PreflightOutputs> = {}): PreflightOutputs {

@@ -1,28 +1,14 @@
 // WizardConfig objects for tests, built directly (the YAML loader is tested elsewhere), and FIXED fake PEM
 // material: the same bytes every run, so goldens are stable. The fake keys are not keys at all (base64 of a short
 // text); the private-key marker is assembled at runtime so no key header sits in the repository as a literal.
+import { defaultConfig } from '../../src/config/defaults.js';
 import type { HostConfig, WizardConfig } from '../../src/config/types.js';
 import type { CertBundle } from '../../src/manifests/types.js';
 
 export function makeConfig(overrides: Partial<WizardConfig> = {}): WizardConfig {
   const base: WizardConfig = {
-    namespace: 'default',
-    app: 'flask',
-    image: 'python-flask-server:v2',
-    versions: [
-      { name: 'v1', replicas: 1 },
-      { name: 'v2', replicas: 1 },
-    ],
-    loadBalancer: 'RANDOM',
-    gateway: {
-      name: 'flask-gateway',
-      selector: { istio: 'ingressgateway' },
-      workloadNamespace: 'istio-system',
-      httpsRedirect: false,
-      alsoMesh: false,
-    },
+    ...defaultConfig(),
     hosts: [httpsHost('flask.example1.com', 'v2'), httpsHost('flask.example2.com', 'v1')],
-    certs: { storage: 'credentialName', keyType: 'ecdsa-p256', validityDays: 365 },
     istio: { apiVersion: 'networking.istio.io/v1' },
     build: { enabled: false },
     verify: { timeoutSeconds: 60, samples: 200 },

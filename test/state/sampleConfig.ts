@@ -1,23 +1,11 @@
 // A complete, valid WizardConfig for UI and state tests (no key material: certFile/keyFile would be paths).
+import { defaultConfig } from '../../src/config/defaults.js';
 import type { WizardConfig } from '../../src/config/types.js';
 
 export function sampleConfig(): WizardConfig {
   return {
-    namespace: 'default',
-    app: 'flask',
-    image: 'python-flask-server:v2',
-    versions: [
-      { name: 'v1', replicas: 1 },
-      { name: 'v2', replicas: 1 },
-    ],
+    ...defaultConfig(),
     loadBalancer: 'ROUND_ROBIN',
-    gateway: {
-      name: 'flask-gateway',
-      selector: { istio: 'ingressgateway' },
-      workloadNamespace: 'istio-system',
-      httpsRedirect: false,
-      alsoMesh: false,
-    },
     hosts: [
       { name: 'v1.example.com', protocol: 'HTTP', routes: [{ subset: 'v1', weight: 100 }] },
       {
@@ -30,9 +18,6 @@ export function sampleConfig(): WizardConfig {
         ],
       },
     ],
-    certs: { storage: 'credentialName', keyType: 'ecdsa-p256', validityDays: 365 },
-    istio: { apiVersion: 'auto' },
-    build: { enabled: true },
     verify: { timeoutSeconds: 60, samples: 100 },
   };
 }
