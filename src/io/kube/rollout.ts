@@ -3,6 +3,7 @@
 import { InterruptedError, WizardError } from '../../errors.js';
 import type { K8sObject } from '../../manifests/types.js';
 import type { ListQuery, ObjectRef, RolloutWaitOptions } from '../types.js';
+import { sleep } from './sleep.js';
 
 export interface RolloutReader {
   get(ref: ObjectRef): Promise<K8sObject | undefined>;
@@ -185,18 +186,4 @@ export async function rolloutFailure(
     undefined,
     [...hints].join('; ') || undefined,
   );
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new InterruptedError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
