@@ -83,8 +83,9 @@ export async function runSteps(input: RunInput): Promise<RunResult> {
 
       const action = POLICY[mode][step.effect];
       plans.push({ id: step.id, plan, action });
+      // A step that returns finished its work, even if Ctrl-C came meanwhile: it is recorded done, and the run
+      // stops before the next step (a step that cannot finish throws InterruptedError instead).
       if (action === 'run') Object.assign(outputs, await step.run(contextFor(step.id)));
-      checkAborted(input.ctx.signal);
 
       const rec: StepRecord = {
         status: 'done',

@@ -1,5 +1,6 @@
 // The cluster-writing steps share one shape: build their slice of the manifests (pure), show it as the plan, then
 // server-side apply each object in order and report created / configured / unchanged.
+import { InterruptedError } from '../errors.js';
 import type { K8sObject } from '../manifests/types.js';
 import type { Step, StepContext, StepId, StepOutputs } from './types.js';
 
@@ -47,7 +48,8 @@ export function applyStep(spec: ApplyStepSpec): Step<Needs> {
       await spec.before?.(ctx);
       const applied: string[] = [];
       for (const obj of objects) {
-        if (ctx.signal.aborted) break;
+        // Interrupted halfway: the step is not done (the runner records it pending; apply is idempotent).
+        if (ctx.signal.aborted) throw new InterruptedError();
         const res = await ctx.io.cluster.apply(obj, { forceConflicts: ctx.flags.forceConflicts });
         ctx.log(`${res.outcome.padEnd(10)} ${res.ref}`);
         for (const n of res.notes ?? []) ctx.log(`           ${n}`);

@@ -195,7 +195,7 @@ describe('runSteps', () => {
     expect(calls.filter((c) => c.startsWith('run:'))).toEqual([]);
   });
 
-  it('an abort (Ctrl-C) between steps stops before the next one', async () => {
+  it('an abort (Ctrl-C) during a step that still finishes: recorded done, the next step never starts', async () => {
     const calls: string[] = [];
     const steps = [fakeStep('preflight', 'none', calls), fakeStep('build-image', 'external', calls)];
     const h = harness('live', steps);
@@ -206,7 +206,8 @@ describe('runSteps', () => {
     steps[0] = { ...(steps[0] as Step), run: abortingRun };
     await expect(h.run()).rejects.toBeInstanceOf(InterruptedError);
     expect(calls).not.toContain('run:build-image');
-    expect(h.records.at(-1)).toEqual(['preflight', expect.objectContaining({ status: 'pending' })]);
+    // The step that was running finished its work: it is recorded done, and nothing after it runs.
+    expect(h.records).toEqual([['preflight', expect.objectContaining({ status: 'done' })]]);
   });
 
   it('streams step logs as events', async () => {
@@ -215,4 +216,56 @@ describe('runSteps', () => {
     await h.run();
     expect(h.events.map((e) => e.type)).toEqual(['step-start', 'step-plan', 'step-log', 'step-end']);
   });
+});
+
+it('an apply step interrupted halfway is not recorded done', async () => {
+  const { applyStep } = await import('../../src/steps/applyStep.js');
+  const controller = new AbortController();
+  const applied: string[] = [];
+  const step = applyStep({
+    id: 'deploy-versions',
+    title: 't',
+    inputs: () => ({}),
+    manifests: () => [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'n' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'n' } },
+    ],
+  });
+  const cluster = {
+    ...createOfflineCluster(),
+    apply: async (o: { metadata: { name: string } }) => {
+      applied.push(o.metadata.name);
+      controller.abort(); // Ctrl-C arrives while the first object is applied
+      return { ref: `ConfigMap/n/${o.metadata.name}`, outcome: 'created' as const };
+    },
+  };
+  const records: [StepId, StepRecord][] = [];
+  const err = await runSteps({
+    steps: [step as Step],
+    ctx: {
+      config: defaultConfig(),
+      configDir: '.',
+      stateDir: '/nonexistent',
+      io: {
+        cluster,
+        exec: { run: async () => ({ exitCode: 0, stdout: '', stderr: '' }), which: async () => undefined },
+      },
+      flags: {
+        mode: 'live',
+        yes: true,
+        includeSecrets: false,
+        forceConflicts: false,
+        wait: false,
+        waitTimeoutSeconds: 1,
+      },
+      outputs: {},
+      signal: controller.signal,
+    },
+    hooks: { emit: () => {} },
+    store: { record: async (id, rec) => void records.push([id, rec]) },
+    hashInputs: (v) => JSON.stringify(v),
+  }).catch((e) => e);
+  expect(err).toBeInstanceOf(InterruptedError);
+  expect(applied).toEqual(['a']);
+  expect(records).toEqual([['deploy-versions', expect.objectContaining({ status: 'pending' })]]);
 });
