@@ -62,10 +62,11 @@ export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
       return undefined; // inputs that cannot be computed yet (e.g. apiVersion before preflight): not the same
     }
   };
-  // Resume at the first step that is neither finished (in a mode that counts) nor skipped, or whose inputs changed.
+  // Resume at the first step that is neither finished (in a mode that counts) nor skipped (then or now), or whose
+  // inputs changed since.
   const resumeAt = () =>
     STEPS.find((s) => {
-      if (state?.steps[s.id]?.status === 'skipped') return false;
+      if (state?.steps[s.id]?.status === 'skipped' || args.skip.includes(s.id)) return false;
       const st = status(s.id);
       return !st.done || st.stale;
     })?.id;
