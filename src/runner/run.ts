@@ -67,7 +67,7 @@ export async function runSteps(input: RunInput): Promise<RunResult> {
 
       let choice = input.ctx.flags.yes || !hooks.confirm ? 'go' : await hooks.confirm(step.id, plan);
       while (choice === 'edit' && hooks.edit) {
-        const edited = await hooks.edit(step.id, config);
+        const edited = await hooks.edit(step.id, config, outputs);
         config = input.revalidate ? input.revalidate(edited) : edited;
         plan = await step.plan(contextFor(step.id));
         hooks.emit({ type: 'step-plan', id: step.id, plan });

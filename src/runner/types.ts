@@ -1,5 +1,5 @@
 import type { WizardConfig } from '../config/types.js';
-import type { StepEvent, StepId, StepPlan } from '../steps/types.js';
+import type { StepEvent, StepId, StepOutputs, StepPlan } from '../steps/types.js';
 
 export type ConfirmChoice = 'go' | 'skip' | 'edit' | 'quit';
 
@@ -12,7 +12,7 @@ export interface RunnerHooks {
   /** Before a step acts: show its plan and ask. Absent (or --yes): go. */
   confirm?(id: StepId, plan: StepPlan): Promise<ConfirmChoice>;
   /** 'edit' chosen: ask again for the answers this step uses, returning the new config. */
-  edit?(id: StepId, config: WizardConfig): Promise<WizardConfig>;
+  edit?(id: StepId, config: WizardConfig, outputs?: StepOutputs): Promise<WizardConfig>;
   /** A yes/no question a step asks while it runs (e.g. label the namespace for sidecar injection). */
   ask?(id: StepId, message: string, defaultAnswer: boolean): Promise<boolean>;
 }

@@ -85,8 +85,12 @@ export async function createInteractiveHooks(opts: InteractiveOptions = {}): Pro
       session.showPlan(id, plan);
       return prompt(() => confirmStep(id, plan, { io, canEdit: STEP_KEYS[id].length > 0 }));
     },
-    edit(id, config) {
-      return prompt(() => editUntilValid(id, config, opts, io, stderr));
+    edit(id, config, outputs) {
+      // What preflight found on the cluster (address, ports) is offered as the default answer.
+      const pf = outputs?.preflight;
+      const found = { address: pf?.gatewayAddress, httpPort: pf?.httpPort, httpsPort: pf?.httpsPort };
+      const withFound = { ...opts, defaults: { ...found, ...opts.defaults } };
+      return prompt(() => editUntilValid(id, config, withFound, io, stderr));
     },
     ask(_id, message, defaultAnswer) {
       return prompt(() => askOnce(() => confirm({ message, default: defaultAnswer }, promptContext(io))));
