@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 180_000,
     pool: 'forks',
     globalSetup: ['test/support/globalSetup.ts'],
+    setupFiles: ['test/support/setupEnv.ts'],
   },
 });

@@ -90,6 +90,8 @@ describe.skipIf(skipReason)('preflight (real API server)', () => {
       httpPort: 80,
       httpsPort: 443,
       clusterKind: 'other',
+      // The test namespace has no istio-injection label.
+      sidecarInjection: false,
     });
     expect(lines[0]).toMatch(
       /^PASS {2}API server reachable: https:\/\/127\.0\.0\.1:\d+ \(context envtest-admin\), Kubernetes v1\.\d+/,
