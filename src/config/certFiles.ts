@@ -41,11 +41,11 @@ function parseCert(file: string, text: string): X509Certificate | string {
 }
 
 function parseKey(file: string, text: string): KeyObject | string {
-  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text)) {
+  if (/-{5}BEGIN ENCRYPTED PRIVATE KEY-{5}|Proc-Type: 4,ENCRYPTED/.test(text)) {
     return `${file} is an encrypted private key; the gateway needs it unencrypted`;
   }
-  if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(text)) {
-    return `${file} is not a PEM private key (expected a -----BEGIN PRIVATE KEY----- block)`;
+  if (!/-{5}BEGIN (RSA |EC )?PRIVATE KEY-{5}/.test(text)) {
+    return `${file} is not a PEM private key (expected a PEM block labelled PRIVATE KEY)`;
   }
   try {
     return createPrivateKey(text);

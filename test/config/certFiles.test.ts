@@ -124,14 +124,14 @@ describe('bring-your-own certificates', () => {
     const junkKey = write('junk.key', 'not a key\n');
     expect(issues(hostYaml('a.example.com', derFile, junkKey))).toEqual([
       `hosts[0].tls.certFile: ${derFile} is not a PEM certificate (expected a -----BEGIN CERTIFICATE----- block)`,
-      `hosts[0].tls.keyFile: ${junkKey} is not a PEM private key (expected a -----BEGIN PRIVATE KEY----- block)`,
+      `hosts[0].tls.keyFile: ${junkKey} is not a PEM private key (expected a PEM block labelled PRIVATE KEY)`,
     ]);
   });
 
   it('rejects certFile and keyFile given the wrong way round', () => {
     expect(issues(hostYaml('a.example.com', a.key, a.cert))).toEqual([
       `hosts[0].tls.certFile: ${a.key} is not a PEM certificate (expected a -----BEGIN CERTIFICATE----- block)`,
-      `hosts[0].tls.keyFile: ${a.cert} is not a PEM private key (expected a -----BEGIN PRIVATE KEY----- block)`,
+      `hosts[0].tls.keyFile: ${a.cert} is not a PEM private key (expected a PEM block labelled PRIVATE KEY)`,
     ]);
   });
 

@@ -14,6 +14,7 @@ import {
   saveState,
   withStep,
 } from '../../src/state/index.js';
+import { fakePem, pemBegin } from '../support/pem.js';
 import { sampleConfig } from './sampleConfig.js';
 
 // Lets one test make the temp file's write fail half-way, as a crash or a full disk would.
@@ -142,7 +143,7 @@ describe('secret guard', () => {
     const config = sampleConfig();
     const https = config.hosts[1];
     if (!https?.tls) throw new Error('fixture');
-    https.tls.keyFile = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n-----END PRIVATE KEY-----\n';
+    https.tls.keyFile = fakePem('PRIVATE KEY', 'MIGHAgEAMBMGByqGSM49');
     const err = await saveState(dir, newState(config)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SecretInStateError);
     expect((err as Error).message).toContain('$.answers.hosts[1].tls.keyFile');
@@ -151,7 +152,7 @@ describe('secret guard', () => {
     const withOutputs = withStep(newState(sampleConfig()), 'verify', {
       status: 'done',
       inputsHash: 'x',
-      outputs: { applied: { x: ['-----BEGIN EC PRIVATE KEY-----'] } },
+      outputs: { applied: { x: [pemBegin('EC PRIVATE KEY')] } },
     });
     await expect(saveState(dir, withOutputs)).rejects.toThrow(/steps\.verify\.outputs\.applied\.x\[0\]/);
   });

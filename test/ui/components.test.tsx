@@ -11,6 +11,7 @@ import { Summary } from '../../src/ui/ink/Summary.js';
 import type { StepRow } from '../../src/ui/ink/store.js';
 import { ColorContext } from '../../src/ui/ink/theme.js';
 import { WaitProgress } from '../../src/ui/ink/WaitProgress.js';
+import { fakePem } from '../support/pem.js';
 
 const NOW = 1_000_000;
 const visibleWidth = (line: string) => [...stripVTControlCharacters(line)].length;
@@ -103,7 +104,7 @@ describe('StepList', () => {
 });
 
 describe('PlanView', () => {
-  const key = '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yw1\n-----END EC PRIVATE KEY-----\n';
+  const key = fakePem('EC PRIVATE KEY', 'MHcCAQEEIBkg4LVWM9nuwNSk3yw1');
   const secret = {
     apiVersion: 'v1',
     kind: 'Secret',

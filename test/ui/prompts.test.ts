@@ -9,6 +9,7 @@ import { confirmStep } from '../../src/ui/prompts/confirmStep.js';
 import { editHosts } from '../../src/ui/prompts/hosts.js';
 import { askResume } from '../../src/ui/prompts/resume.js';
 import { sampleConfig } from '../state/sampleConfig.js';
+import { fakePem } from '../support/pem.js';
 
 const tty = { io: { interactive: true } };
 
@@ -258,8 +259,7 @@ describe('confirmStep', () => {
         return true;
       },
     } as unknown as NodeJS.WritableStream;
-    const key =
-      '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n';
+    const key = fakePem('PRIVATE KEY', 'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg');
     const result = confirmStep(
       'load-certs',
       {
