@@ -30,9 +30,12 @@ export interface Validated {
 
 const HINT = 'see assets/wizard.example.yaml for a complete, commented example';
 
-/** YAML text → plain value (nulls dropped so `key:` means "use the default"); YAML errors name line and column. */
+/**
+ * YAML text → plain value (nulls dropped so `key:` means "use the default"); YAML errors name line and column.
+ * Merge keys (`<<: *anchor`) are honoured, as kubectl and most YAML tools do.
+ */
 export function parseYaml(text: string, source: string): unknown {
-  const doc = parseDocument(text, { uniqueKeys: true });
+  const doc = parseDocument(text, { uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((err) => {
       const reason = (err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');

@@ -66,6 +66,22 @@ describe('defaults', () => {
     expect(warnings).toEqual(['versions[1]: no host routes traffic to "v2"']);
   });
 
+  it('anchors, aliases and merge keys (`<<: *anchor`) are resolved', () => {
+    const text =
+      'versions: [{ name: v1 }, { name: v2 }]\nhosts:\n' +
+      '  - &h { name: a.example.com, protocol: HTTP, route: v1 }\n' +
+      '  - { <<: *h, name: b.example.com }\n' +
+      '  - *h\n';
+    expect(() => parseConfig(text, { source: 'x', configDir: '/' })).toThrow(
+      'hosts[2].name: "a.example.com" is already defined by hosts[0]',
+    );
+    const { config } = parseConfig(text.replace('  - *h\n', ''), { source: 'x', configDir: '/' });
+    expect(config.hosts.map((h) => [h.name, h.protocol, h.routes])).toEqual([
+      ['a.example.com', 'HTTP', [{ subset: 'v1', weight: 100 }]],
+      ['b.example.com', 'HTTP', [{ subset: 'v1', weight: 100 }]],
+    ]);
+  });
+
   it('`key:` with no value means the default', () => {
     const text =
       'namespace:\ngateway:\n  name:\nhosts:\n  - { name: a.b, protocol: HTTPS, tls: , route: v1 }\n';
