@@ -43,3 +43,24 @@ export function truncate(text: string, width: number): string {
   if (width === 1) return '…';
   return `${text.slice(0, width - 1)}…`;
 }
+
+/**
+ * One shell word, quoted only when needed. Control characters (curl's `--write-out '\n…'`) use `$'…'` escapes, so a
+ * command is always one line: the plain renderer promises one line per event, and the plan view cuts per line.
+ */
+export function shellQuote(arg: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(arg)) return arg;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is looked for
+  const control = /[\u0000-\u001f\u007f]/g;
+  if (!control.test(arg)) return `'${arg.replace(/'/g, `'\\''`)}'`;
+  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  const escaped = arg
+    .replace(/[\\']/g, (ch) => `\\${ch}`)
+    .replace(control, (ch) => named[ch] ?? `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return `$'${escaped}'`;
+}
+
+/** A command as one shell-quoted line. */
+export function commandLine(cmd: string, args: readonly string[]): string {
+  return [cmd, ...args.map(shellQuote)].join(' ');
+}

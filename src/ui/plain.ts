@@ -3,7 +3,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { StepEvent, StepId, StepPlan, StepStatus } from '../steps/types.js';
 import { colorFor } from './env.js';
-import { describeProgress, formatDuration } from './format.js';
+import { commandLine, describeProgress, formatDuration } from './format.js';
 
 export interface PlainRendererOptions {
   /** Minimum time between two progress lines of the same step. */
@@ -104,7 +104,7 @@ export function summarizePlan(plan: StepPlan): string {
   }
   const commands = plan.commands ?? [];
   if (commands.length) {
-    parts.push(commands.map((c) => [c.cmd, ...c.args].join(' ')).join('; '));
+    parts.push(commands.map((c) => commandLine(c.cmd, c.args)).join('; '));
   }
   for (const note of plan.notes ?? []) parts.push(note);
   return parts.length ? parts.join('; ') : 'nothing to do';

@@ -3,7 +3,7 @@
 import { redactSecrets } from '../manifests/redact.js';
 import { toYamlStream } from '../manifests/yaml.js';
 import type { StepPlan } from '../steps/types.js';
-import { truncate } from './format.js';
+import { commandLine, truncate } from './format.js';
 
 export interface PlanTextOptions {
   /** Terminal columns; long lines are cut with an ellipsis. */
@@ -24,7 +24,7 @@ export function planText(plan: StepPlan, opts: PlanTextOptions = {}): PlanText {
   const all: string[] = [];
   for (const note of plan.notes ?? []) all.push(`- ${note}`);
   for (const c of plan.commands ?? []) {
-    all.push(`$ ${[c.cmd, ...c.args.map(shellQuote)].join(' ')}${c.why ? `   # ${c.why}` : ''}`);
+    all.push(`$ ${commandLine(c.cmd, c.args)}${c.why ? `   # ${c.why}` : ''}`);
   }
   const manifests = plan.manifests ?? [];
   if (manifests.length) {
@@ -44,8 +44,4 @@ export function planText(plan: StepPlan, opts: PlanTextOptions = {}): PlanText {
     ),
   );
   return { lines: shown, hidden };
-}
-
-function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

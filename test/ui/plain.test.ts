@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StepEvent } from '../../src/steps/types.js';
 import { STEP_IDS } from '../../src/steps/types.js';
 import { createPlainRenderer } from '../../src/ui/plain.js';
+import { planText } from '../../src/ui/planText.js';
 
 function capture(env: Record<string, string | undefined> = {}, isTTY = false) {
   let text = '';
@@ -121,5 +122,28 @@ describe('plain renderer', () => {
       '[7/9] load-certs: plan: 4 manifests (Secret/istio-system/s1, Secret/istio-system/s2, Secret/istio-system/s3, +1 more)',
     );
     expect(c.raw()).not.toContain('LS0t');
+  });
+
+  it('keeps a command with a newline in an argument on one line (verify passes curl --write-out "\n…")', () => {
+    const plan = {
+      commands: [
+        { cmd: 'curl', args: ['--write-out', '\n@@wizard-curl@@ %{http_code}\n', "it's", 'https://a/'] },
+      ],
+    };
+    const c = capture();
+    c.emit(runStart);
+    c.emit({ type: 'step-start', id: 'verify', at: 0 });
+    c.emit({ type: 'step-plan', id: 'verify', plan });
+    expect(
+      c
+        .raw()
+        .split('\n')
+        .filter((l) => l.includes('plan:')),
+    ).toEqual([
+      "[9/9] verify: plan: curl --write-out $'\\n@@wizard-curl@@ %{http_code}\\n' 'it'\\''s' https://a/",
+    ]);
+    expect(planText(plan).lines).toEqual([
+      "$ curl --write-out $'\\n@@wizard-curl@@ %{http_code}\\n' 'it'\\''s' https://a/",
+    ]);
   });
 });
