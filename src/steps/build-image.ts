@@ -38,6 +38,19 @@ function checkShippable(config: WizardConfig, ship: ShipTarget): void {
   }
 }
 
+/** `docker build -t` takes a tag, never a digest: a digest is what a registry computes from the pushed image. */
+function checkTaggable(image: string): void {
+  if (image.includes('@')) {
+    throw new UsageError(
+      `image: "${image}" is pinned by a digest, and a built image can only be tagged (build -t takes no digest)`,
+      [
+        'image: use a tag to build, e.g. registry.example.com/flask:v2',
+        'build.enabled: or set false (--skip-build) to deploy the pinned image as it is',
+      ],
+    );
+  }
+}
+
 function checkContext(dir: string, configured: boolean): void {
   const field = configured ? 'build.context' : 'the bundled flask/ directory';
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
@@ -113,6 +126,11 @@ export const buildImageStep: Step<keyof Ctx> = {
       return { notes: [`build.enabled is false: nothing is built; the cluster pulls ${config.image} as is`] };
     }
     const notes: string[] = [];
+    if (config.image.includes('@')) {
+      notes.push(
+        `image ${config.image} is pinned by a digest: use a tag to build it, or build.enabled: false`,
+      );
+    }
     const { found, tried } = await findTool(ctx.io.exec, config.build.tool);
     const ship = resolveShipTarget(config, ctx.outputs.preflight);
     notes.push(`ship: ${ship.target}${ship.cluster ? ` (${ship.cluster})` : ''} — ${ship.reason}`);
@@ -145,6 +163,7 @@ export const buildImageStep: Step<keyof Ctx> = {
       ctx.log(`build.enabled is false: using the prebuilt image ${config.image}`);
       return { 'build-image': { image: config.image, prebuilt: true } };
     }
+    checkTaggable(config.image);
     const context = buildContextDir(config, ctx.configDir);
     checkContext(context, Boolean(config.build.context));
     const ship = resolveShipTarget(config, ctx.outputs.preflight);

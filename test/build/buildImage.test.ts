@@ -125,6 +125,21 @@ describe('build-image: build and ship', () => {
     expect(f.calls()).toEqual([]);
   });
 
+  it('an image pinned by a digest: a usage error naming image and build.enabled, nothing run', async () => {
+    const f = withTools(['docker', 'kind']);
+    const image = `registry.example.com/flask@sha256:${'0'.repeat(64)}`;
+    const ctx = stepContext(
+      buildConfig({ image }),
+      preflight({ context: 'kind-dev', clusterKind: 'kind', clusterName: 'dev' }),
+    );
+    expect((await buildImageStep.plan(ctx)).notes?.join('\n')).toMatch(/pinned by a digest/);
+    const err = await failure(buildImageStep.run(ctx));
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toMatch(/^image: ".*" is pinned by a digest/);
+    expect(err.message).toMatch(/build\.enabled: or set false/);
+    expect(f.calls()).toEqual([]);
+  });
+
   it('build.load: none builds only; an explicit build.load overrides detection', async () => {
     const f = withTools(['docker', 'kind', 'k3d']);
     const pre = preflight({ context: 'kind-dev', clusterKind: 'kind', clusterName: 'dev' });
