@@ -20,12 +20,16 @@ export async function teardownCommand(args: CliArgs, env: { interactive: boolean
   const { config } = await oneShotAnswers(args, state);
   const { cluster } = await createIo(args, args.mode);
   const t = cluster.target();
-  note(`cluster: context "${t.context}" at ${t.server}`);
+  // A server dry run deletes nothing: say so, and leave the local certificates and the saved progress alone.
+  const dryRun = args.mode === 'server-dry-run';
+  note(
+    `cluster: context "${t.context}" at ${t.server}${dryRun ? ' (server dry-run: nothing is deleted)' : ''}`,
+  );
 
   const refs = await planTeardown(cluster, config);
   if (!refs.length) note('nothing to delete: no object managed by istio-ingress-wizard matches the plan');
   else {
-    note(`will delete ${refs.length} object(s):`);
+    note(`${dryRun ? 'would delete' : 'will delete'} ${refs.length} object(s):`);
     for (const r of refs) note(`  ${refText(r)}`);
   }
   if (refs.length && !args.yes) {
@@ -46,7 +50,13 @@ export async function teardownCommand(args: CliArgs, env: { interactive: boolean
       return 0;
     }
   }
-  if (refs.length) await runTeardown(cluster, refs, (l) => note(l));
+  if (refs.length) await runTeardown(cluster, refs, (l) => note(dryRun ? `${l} (dry run)` : l));
+  if (dryRun) {
+    note(
+      `server dry-run: nothing was deleted; local certificates and saved progress kept${args.purgeCerts ? ' (--purge-certs ignored)' : ''}`,
+    );
+    return 0;
+  }
 
   if (args.purgeCerts) {
     await rm(path.join(args.stateDir, 'certs'), { recursive: true, force: true });

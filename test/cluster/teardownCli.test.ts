@@ -1,0 +1,67 @@
+// `wizard teardown` through the built binary against a real API server: what a server dry run of it does (and does
+// not do) to the cluster, the saved progress and the local certificates.
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO, runWizard } from '../support/cli.js';
+import { installCrds, wizardCrds } from '../support/crds.js';
+import { createGatewayStandIn } from '../support/gatewayStandIn.js';
+import { skipReason, useControlPlane } from './harness.js';
+
+const EXAMPLE = path.join(REPO, 'assets', 'wizard.example.yaml');
+const SKIP = ['--skip', 'build-image,verify', '--no-wait'];
+
+describe.skipIf(skipReason)('wizard teardown (real API server, built CLI)', () => {
+  const suite = useControlPlane();
+  let kubeconfig: string;
+  let stateDir: string;
+
+  beforeAll(async () => {
+    const { admin, cp } = suite();
+    kubeconfig = cp.adminKubeconfig;
+    await installCrds(admin, { filter: wizardCrds });
+    await createGatewayStandIn(admin, { lbIp: '192.0.2.10' });
+    stateDir = await mkdtemp(path.join(tmpdir(), 'wizard-teardown-'));
+    const r = await runWizard([
+      '--yes',
+      '--config',
+      EXAMPLE,
+      '--kubeconfig',
+      kubeconfig,
+      '--state-dir',
+      stateDir,
+      ...SKIP,
+    ]);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+  }, 300_000);
+
+  it('--dry-run=server deletes nothing, says so, and keeps the progress and the certificates', async () => {
+    const r = await runWizard([
+      'teardown',
+      '--yes',
+      '--dry-run=server',
+      '--purge-certs',
+      '--kubeconfig',
+      kubeconfig,
+      '--state-dir',
+      stateDir,
+    ]);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('server dry-run: nothing is deleted');
+    expect(r.stderr).toContain('would delete 9 object(s)');
+    expect(r.stderr).toMatch(/deleted\s+Gateway\/default\/flask-gateway \(dry run\)/);
+    expect(r.stderr).toContain('--purge-certs ignored');
+
+    const { admin } = suite();
+    const deps = await admin.list({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default' });
+    expect(deps.map((d) => d.metadata.name).sort()).toEqual(['flask-v1', 'flask-v2']);
+    expect(existsSync(path.join(stateDir, 'certs', 'ca.crt'))).toBe(true);
+    const steps = await runWizard(['steps', '--state-dir', stateDir]);
+    expect(steps.stdout).toMatch(/apply-gateway\s+done/);
+  });
+});
