@@ -102,6 +102,27 @@ describe.skipIf(skipReason)('connecting (real API server)', () => {
     expect(err.hint).toMatch(/exec plugin/);
   });
 
+  it('an exec plugin that fails silently, or is not installed, is named (never an empty message)', async () => {
+    const silent = await connectCluster({
+      kubeconfig: execKubeconfig('exec-silent', process.execPath, ['-e', 'process.exit(1)']),
+    });
+    const err = await silent.serverVersion().catch((e) => e);
+    silent.close();
+    expect(err).toBeInstanceOf(WizardError);
+    expect(err.message).toBe(
+      `cannot prepare credentials of context "envtest-admin": exec credential plugin ${process.execPath} failed: it exited with an error and printed nothing`,
+    );
+
+    const missing = await connectCluster({
+      kubeconfig: execKubeconfig('exec-missing', '/nonexistent/kubelogin', []),
+    });
+    const err2 = await missing.serverVersion().catch((e) => e);
+    missing.close();
+    expect(err2.message).toBe(
+      'cannot prepare credentials of context "envtest-admin": exec credential plugin /nonexistent/kubelogin not found (is it installed and on PATH?)',
+    );
+  });
+
   it('an unresolvable server host says so', async () => {
     const { cp } = suite();
     const file = path.join(cp.dir, 'dns.kubeconfig');

@@ -105,7 +105,7 @@ export class Transport {
       await this.kc.applyToHTTPSOptions(o);
     } catch (e) {
       throw new WizardError(
-        `cannot prepare credentials of context "${this.target.context}": ${(e as Error).message.split('\n')[0]}`,
+        `cannot prepare credentials of context "${this.target.context}": ${this.credentialFailure(e)}`,
         undefined,
         'check the files and exec plugin the kubeconfig user refers to',
       );
@@ -127,6 +127,16 @@ export class Transport {
     }
     o.agent = this.agent;
     return o;
+  }
+
+  /** Why the credentials could not be prepared; an exec plugin is named (client-node gives only its stderr). */
+  private credentialFailure(e: unknown): string {
+    const detail = ((e as Error)?.message ?? String(e)).split('\n')[0]?.trim();
+    if (this.target.auth !== 'exec') return detail || 'unknown error';
+    const plugin = `exec credential plugin ${this.target.execCommand || '(no command)'}`;
+    if ((e as { code?: string })?.code === 'ENOENT')
+      return `${plugin} not found (is it installed and on PATH?)`;
+    return `${plugin} failed: ${detail || 'it exited with an error and printed nothing'}`;
   }
 
   /**
