@@ -294,6 +294,26 @@ describe('inputs and environment', () => {
     expect(() => resolveTarget(bare, { address: 'a', httpPort: 70000 }, undefined)).toThrow(
       /--http-port \/ verify\.httpPort: 70000/,
     );
+    // Without preflight, the message says it has not run, and the hint uses the configured gateway.
+    expect((err as UsageError).message).toMatch(/preflight has not run/);
+    expect((err as UsageError).hint).toBe(
+      'find it with: kubectl -n istio-system get svc -l istio=ingressgateway (EXTERNAL-IP, or a node IP with the NodePorts)',
+    );
+    // A DNS name is fine (--connect-to); a URL or an address with a port is a usage error naming --address.
+    expect(resolveTarget(bare, { address: 'lb-1.elb.example.com' }, undefined).address).toBe(
+      'lb-1.elb.example.com',
+    );
+    for (const address of ['http://1.2.3.4', '1.2.3.4:8443', 'lb.example.com/x', 'a b', '[::1']) {
+      const e = (() => {
+        try {
+          resolveTarget(bare, { address }, undefined);
+        } catch (x) {
+          return x;
+        }
+      })();
+      expect(e, address).toBeInstanceOf(UsageError);
+      expect((e as UsageError).message).toMatch(/^--address: ".*" is not an IP address or DNS name/);
+    }
   });
 
   it('an abort (Ctrl-C) stops the retries with an InterruptedError', async () => {
