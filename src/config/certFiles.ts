@@ -1,8 +1,10 @@
-// Bring-your-own certificates: both files readable, a PEM certificate, an unencrypted PEM key that matches it.
+// Bring-your-own certificates: both files readable, a PEM certificate within its validity period, an unencrypted
+// PEM key that matches it.
 // Key material is read to check it and never copied into a message.
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { coversHost, keyMatches } from '../certs/inspect.js';
 import { type ConfigIssue, formatPath, type IssuePath } from './issues.js';
 
 export interface CertCheckResult {
@@ -54,30 +56,22 @@ function parseKey(file: string, text: string): KeyObject | string {
   }
 }
 
-function keyMatches(cert: X509Certificate, key: KeyObject): boolean {
-  try {
-    return cert.checkPrivateKey(key);
-  } catch {
-    return false; // e.g. an RSA key against an EC certificate
-  }
+/**
+ * A certificate that does not name the host is a warning (clients will reject it, but the person may know better);
+ * the SAN is what counts, as for modern clients and for generate-certs (certs/inspect.ts coversHost).
+ */
+function coverageWarnings(cert: X509Certificate, host: unknown, at: string, certFile: string): string[] {
+  if (typeof host !== 'string' || host === '' || coversHost(cert, host)) return [];
+  const names = cert.subjectAltName ?? `no subjectAltName, only ${cert.subject.replace(/\n/g, ', ')}`;
+  return [`${at}: ${certFile} does not cover ${host} (it names: ${names}); clients will reject it`];
 }
 
-/** Warnings a client would turn into failures: a certificate that does not name the host, or is out of date. */
-function coverageWarnings(cert: X509Certificate, host: unknown, at: string, certFile: string): string[] {
-  const warnings: string[] = [];
-  if (typeof host === 'string' && host !== '') {
-    // A wildcard host is served for any one label in its place; test a name from that set.
-    const probe = host.startsWith('*.') ? `wizard-probe.${host.slice(2)}` : host;
-    if (cert.checkHost(probe) === undefined) {
-      const names = cert.subjectAltName ?? cert.subject.replace(/\n/g, ', ');
-      warnings.push(`${at}: ${certFile} does not cover ${host} (it names: ${names}); clients will reject it`);
-    }
-  }
+/** A certificate outside its validity period: generate-certs refuses it (certs/provided.ts), so reject it here. */
+function validityProblem(cert: X509Certificate, certFile: string): string | undefined {
   const now = Date.now();
-  if (Date.parse(cert.validTo) < now) warnings.push(`${at}: ${certFile} expired on ${cert.validTo}`);
-  if (Date.parse(cert.validFrom) > now)
-    warnings.push(`${at}: ${certFile} is not valid before ${cert.validFrom}`);
-  return warnings;
+  if (Date.parse(cert.validTo) <= now) return `${certFile} expired on ${cert.validTo}`;
+  if (Date.parse(cert.validFrom) > now) return `${certFile} is not valid before ${cert.validFrom}`;
+  return undefined;
 }
 
 /** Checks `tls.certFile` / `tls.keyFile` of one host; `tlsPath` is e.g. ['hosts', 0, 'tls']. */
@@ -105,8 +99,9 @@ export function checkCertFiles(
   if (certGiven) {
     const read = readText(certAbs);
     const parsed = 'text' in read ? parseCert(certAbs, read.text) : read.error;
-    if (typeof parsed === 'string') issues.push({ path: [...tlsPath, 'certFile'], message: parsed });
-    else cert = parsed;
+    const problem = typeof parsed === 'string' ? parsed : validityProblem(parsed, certAbs);
+    if (problem) issues.push({ path: [...tlsPath, 'certFile'], message: problem });
+    if (typeof parsed !== 'string') cert = parsed;
   }
   if (keyGiven) {
     const read = readText(keyAbs);

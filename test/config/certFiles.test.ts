@@ -157,11 +157,28 @@ describe('bring-your-own certificates', () => {
     expect(found.join('\n')).not.toContain('BEGIN');
   });
 
-  it('warns (does not fail) for a certificate that does not name the host, or has expired', async () => {
+  it('warns (does not fail) for a certificate that does not name the host in its subjectAltName', async () => {
     const { warnings } = load(hostYaml('other.example.com', a.cert, a.key));
     expect(warnings).toContain(
       `hosts[0].tls.certFile: ${a.cert} does not cover other.example.com (it names: DNS:a.example.com); clients will reject it`,
     );
+    // The subject CN does not count (modern clients ignore it; generate-certs warns the same way).
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const key = write('cn-only.key', privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+    const cert = join(dir, 'cn-only.crt');
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-new', '-key', key, '-out', cert, '-subj', '/CN=cn.example.com'],
+      {
+        stdio: 'pipe',
+      },
+    );
+    expect(load(hostYaml('cn.example.com', cert, key)).warnings).toContain(
+      `hosts[0].tls.certFile: ${cert} does not cover cn.example.com (it names: no subjectAltName, only CN=cn.example.com); clients will reject it`,
+    );
+  });
+
+  it('rejects an expired certificate up front, as generate-certs would', async () => {
     const day = 86_400_000;
     const old = await generate([{ name: 'commonName', value: 'old.example.com' }], {
       keyType: 'ec',
@@ -171,11 +188,9 @@ describe('bring-your-own certificates', () => {
     });
     const cert = write('old.crt', old.cert);
     const key = write('old.key', old.private);
-    const expired = load(hostYaml('old.example.com', cert, key)).warnings.filter((w) =>
-      w.startsWith('hosts'),
-    );
-    expect(expired).toHaveLength(1);
-    expect(expired[0]).toMatch(new RegExp(`^hosts\\[0\\]\\.tls\\.certFile: ${cert} expired on .+ GMT$`));
+    const found = issues(hostYaml('old.example.com', cert, key));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(new RegExp(`^hosts\\[0\\]\\.tls\\.certFile: ${cert} expired on .+ GMT$`));
   });
 
   it('reports problems in several hosts at once', () => {
