@@ -23,10 +23,13 @@ export function portFor(spec: Pick<CheckSpec, 'scheme'>, t: Target): number {
  * an IP; a DNS-named load balancer (e.g. an AWS ELB) needs --connect-to, which takes a host name.
  */
 export function routeArgs(host: string, port: number, address: string): string[] {
-  const v = isIP(address);
-  if (v === 4) return ['--resolve', `${host}:${port}:${address}`];
-  if (v === 6) return ['--resolve', `${host}:${port}:[${address}]`];
+  if (isIP(address)) return ['--resolve', `${host}:${port}:${bracketed(address)}`];
   return ['--connect-to', `${host}:${port}:${address}:${port}`];
+}
+
+/** An IPv6 address in brackets, as curl and openssl take it next to a port; anything else as it is. */
+export function bracketed(address: string): string {
+  return isIP(address) === 6 ? `[${address}]` : address;
 }
 
 export function urlFor(spec: Pick<CheckSpec, 'scheme' | 'requestHost' | 'path'>, t: Target): string {

@@ -3,7 +3,7 @@
 import type { WizardConfig } from '../config/types.js';
 import { tlsSecretNames } from '../manifests/secrets.js';
 import type { CheckSpec } from './checks.js';
-import type { Target, Transfer } from './curl.js';
+import { bracketed, type Target, type Transfer } from './curl.js';
 
 export interface Outcome {
   curlExit: number;
@@ -41,7 +41,7 @@ function selectorText(config: WizardConfig): string {
 export function explainCurlExit(code: number, error: string | undefined, spec: CheckSpec, w: Where): Verdict {
   const { config, target, port } = w;
   const wns = config.gateway.workloadNamespace;
-  const at = `${target.address}:${port}`;
+  const at = `${bracketed(target.address)}:${port}`;
   const err = error ?? '';
   switch (code) {
     case 6:

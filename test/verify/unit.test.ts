@@ -259,6 +259,19 @@ describe('verdicts', () => {
     );
     expect(app404.diagnosis).toMatch(/^404 from the app/);
   });
+
+  it('an IPv6 gateway address is bracketed next to its port in the diagnosis and the commands it suggests', () => {
+    const v6 = { address: '2001:db8::1', httpPort: 30080, httpsPort: 30443 };
+    const [https] = buildChecks({ config: plan(exampleHosts()), certs });
+    if (!https) throw new Error('no check');
+    const w = { config: plan(exampleHosts()), target: v6, port: 30443 };
+    expect(evaluate(https, { curlExit: 7, transfers: [] }, w).diagnosis).toMatch(
+      /nothing listening at \[2001:db8::1\]:30443:/,
+    );
+    expect(evaluate(https, { curlExit: 60, transfers: [] }, w).next).toMatch(
+      /openssl s_client -connect \[2001:db8::1\]:30443 -servername flask\.example1\.com/,
+    );
+  });
 });
 
 describe('inputs and environment', () => {
