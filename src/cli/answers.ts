@@ -6,17 +6,12 @@ import { findMissingAnswers, loadConfig, loadRawConfig, validateConfig } from '.
 import type { WizardConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import type { WizardState } from '../state/index.js';
-import type { StepId } from '../steps/types.js';
 import type { CliArgs } from './args.js';
 import { note } from './out.js';
 
 export interface Answers {
   config: WizardConfig;
   configDir: string;
-  /** The person chose to start over (or there is nothing to resume). */
-  startOver: boolean;
-  /** The person chose where to start. */
-  from?: StepId;
   revalidate: (config: WizardConfig) => WizardConfig;
 }
 
@@ -50,11 +45,11 @@ export async function resolveAnswers(
     if (missing.length && env.interactive) {
       const { askMissingAnswers } = await import('./interactive.js');
       const config = await askMissingAnswers(raw, missing, { source: args.config, configDir });
-      return finish(config, configDir, state, args, env, revalidateIn(configDir));
+      return finish(config, configDir, args, revalidateIn(configDir));
     }
     const { config, warnings } = await loadConfig(args.config);
     for (const w of warnings) note(`warning: ${w}`);
-    return finish(config, configDir, state, args, env, revalidateIn(configDir));
+    return finish(config, configDir, args, revalidateIn(configDir));
   }
   if (state) {
     const configDir = process.cwd();
@@ -62,19 +57,19 @@ export async function resolveAnswers(
       source: `answers saved in ${args.stateDir}/state.json`,
       configDir,
     });
-    return finish(config, configDir, state, args, env, revalidateIn(configDir));
+    return finish(config, configDir, args, revalidateIn(configDir));
   }
   if (args.yes) {
     const file = exampleConfigPath();
     note(`no --config given: using the bundled example ${path.relative(process.cwd(), file) || file}`);
     const { config, configDir, warnings } = await loadConfig(file);
     for (const w of warnings) note(`warning: ${w}`);
-    return finish(config, configDir, undefined, args, env, revalidateIn(configDir));
+    return finish(config, configDir, args, revalidateIn(configDir));
   }
   if (env.interactive) {
     const { askInitialAnswers } = await import('./interactive.js');
     const config = await askInitialAnswers(args);
-    return finish(config, process.cwd(), undefined, args, env, revalidateIn(process.cwd()));
+    return finish(config, process.cwd(), args, revalidateIn(process.cwd()));
   }
   const missing = findMissingAnswers({});
   throw new UsageError(
@@ -84,26 +79,11 @@ export async function resolveAnswers(
   );
 }
 
-async function finish(
+function finish(
   config: WizardConfig,
   configDir: string,
-  state: WizardState | undefined,
   args: CliArgs,
-  env: { interactive: boolean },
   revalidate: (c: WizardConfig) => WizardConfig,
-): Promise<Answers> {
-  const answers: Answers = {
-    config: applyOverrides(config, args, configDir),
-    configDir,
-    startOver: !state,
-    revalidate,
-  };
-  // With a state to resume and nothing said on the command line, a person is asked where to go on.
-  if (state && env.interactive && !args.from && !args.yes) {
-    const { askWhereToResume } = await import('./interactive.js');
-    const choice = await askWhereToResume(state);
-    if (choice.kind === 'start-over') answers.startOver = true;
-    if (choice.kind === 'from') answers.from = choice.step;
-  }
-  return answers;
+): Answers {
+  return { config: applyOverrides(config, args, configDir), configDir, revalidate };
 }

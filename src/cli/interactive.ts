@@ -32,10 +32,11 @@ export async function askMissingAnswers(
     .config;
 }
 
-export type ResumeAnswer = { kind: 'continue' } | { kind: 'start-over' } | { kind: 'from'; step: StepId };
+export type ResumeAnswer = { kind: 'start-over' } | { kind: 'from'; step: StepId };
 
-export async function askWhereToResume(state: WizardState): Promise<ResumeAnswer> {
-  const choice = await askResume(state);
+/** `next`: where a run without a choice would start (the runner's resume point: stale and dry-run steps count). */
+export async function askWhereToResume(state: WizardState, next: StepId | undefined): Promise<ResumeAnswer> {
+  const choice = await askResume(state, { next });
   if (choice.action === 'restart') return { kind: 'start-over' };
   return { kind: 'from', step: choice.from };
 }

@@ -2,7 +2,6 @@
 export { hashInputs, stableStringify } from './hash.js';
 export {
   findPrivateKey,
-  firstUnfinished,
   loadState,
   newState,
   resetState,

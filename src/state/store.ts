@@ -199,14 +199,6 @@ export async function resetState(stateDir: string): Promise<void> {
   );
 }
 
-/** First step (in run order) that is not done or skipped, or undefined when all are finished. */
-export function firstUnfinished(state: WizardState, order: readonly StepId[] = STEP_IDS): StepId | undefined {
-  return order.find((id) => {
-    const s = state.steps[id]?.status;
-    return s !== 'done' && s !== 'skipped';
-  });
-}
-
 /** Returns the state with one step's record replaced (the runner saves it right after). */
 export function withStep(state: WizardState, id: StepId, record: StepRecord): WizardState {
   return { ...state, steps: { ...state.steps, [id]: record } };

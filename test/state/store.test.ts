@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { EXIT } from '../../src/errors.js';
 import {
-  firstUnfinished,
   hashInputs,
   loadState,
   newState,
@@ -175,14 +174,5 @@ describe('reset and helpers', () => {
     expect(hashInputs({ a: 1 })).not.toBe(hashInputs({ a: 2 }));
     expect(hashInputs([1, 2])).not.toBe(hashInputs([2, 1]));
     expect(hashInputs({ a: 1 })).toMatch(/^sha256:[0-9a-f]{64}$/);
-  });
-
-  it('firstUnfinished skips done and skipped steps', () => {
-    let s = newState(sampleConfig());
-    expect(firstUnfinished(s)).toBe('preflight');
-    s = withStep(s, 'preflight', { status: 'done', inputsHash: 'x' });
-    s = withStep(s, 'build-image', { status: 'skipped', inputsHash: 'x' });
-    s = withStep(s, 'deploy-versions', { status: 'failed', inputsHash: 'x' });
-    expect(firstUnfinished(s)).toBe('deploy-versions');
   });
 });

@@ -295,8 +295,8 @@ describe('askResume', () => {
     { status: 'skipped', inputsHash: 'x' },
   );
 
-  it('continues at the first unfinished step by default', async () => {
-    const result = askResume(state, tty);
+  it('continues where the caller says the run would resume, by default', async () => {
+    const result = askResume(state, { ...tty, next: 'deploy-versions' });
     expect(screen.getScreen()).toContain('Continue at deploy-versions');
     expect(screen.getScreen()).toContain('1 of 9 steps done');
     screen.keypress('enter');
@@ -304,7 +304,7 @@ describe('askResume', () => {
   });
 
   it('starts at a chosen step', async () => {
-    const result = askResume(state, tty);
+    const result = askResume(state, { ...tty, next: 'deploy-versions' });
     await move('down', 1);
     expect(screen.getScreen()).toContain('1. preflight        done');
     expect(screen.getScreen()).toContain('2. build-image      skipped');
@@ -314,7 +314,7 @@ describe('askResume', () => {
   });
 
   it('starts over', async () => {
-    const result = askResume(state, tty);
+    const result = askResume(state, { ...tty, next: 'deploy-versions' });
     screen.keypress('down');
     screen.keypress('down');
     screen.keypress('enter');

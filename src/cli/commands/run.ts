@@ -43,11 +43,8 @@ export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
   const flags = runtimeFlags(args);
 
   // Saved outputs from earlier runs (e.g. the certificate paths) are reused when resuming.
-  const outputs: StepOutputs = {};
-  const saved = state?.steps ?? {};
-  const startFresh = answers.startOver || !state;
-  if (!startFresh) for (const rec of Object.values(saved)) Object.assign(outputs, rec?.outputs ?? {});
-  if (startFresh) state = undefined;
+  let outputs: StepOutputs = {};
+  for (const rec of Object.values(state?.steps ?? {})) Object.assign(outputs, rec?.outputs ?? {});
 
   const status = (id: StepId) => {
     const rec = state?.steps[id];
@@ -70,8 +67,21 @@ export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
       const st = status(s.id);
       return !st.done || st.stale;
     })?.id;
-  const from = args.from ?? answers.from ?? (state ? resumeAt() : undefined);
-  if (state && !args.from && !answers.from)
+
+  // With a state to resume and nothing said on the command line, a person is asked where to go on; "continue"
+  // offers the same step a run without a terminal would resume at.
+  let chosen: StepId | undefined = args.from;
+  if (state && env.interactive && !args.from) {
+    const { askWhereToResume } = await import('../interactive.js');
+    const choice = await askWhereToResume(state, resumeAt());
+    if (choice.kind === 'from') chosen = choice.step;
+    if (choice.kind === 'start-over') {
+      state = undefined;
+      outputs = {};
+    }
+  }
+  const from = chosen ?? (state ? resumeAt() : undefined);
+  if (state && !chosen)
     note(
       from ? `resuming at ${from} (state in ${args.stateDir})` : 'every step is done; running verify again',
     );

@@ -2,7 +2,6 @@
 // over (answers and progress forgotten; certificates are kept).
 import { select } from '@inquirer/prompts';
 import { UsageError } from '../../errors.js';
-import { firstUnfinished } from '../../state/store.js';
 import type { WizardState } from '../../state/types.js';
 import { STEP_IDS, type StepId } from '../../steps/types.js';
 import { ask, isInteractive, type PromptIo, promptContext } from './io.js';
@@ -12,7 +11,14 @@ export type ResumeChoice =
   | { action: 'from'; from: StepId }
   | { action: 'restart' };
 
-export async function askResume(state: WizardState, opts: { io?: PromptIo } = {}): Promise<ResumeChoice> {
+/**
+ * `next` is where the run would continue: the first step neither done (in a mode that counts) nor skipped, or whose
+ * inputs changed since — decided by the caller, which knows the current answers; undefined when everything is done.
+ */
+export async function askResume(
+  state: WizardState,
+  opts: { io?: PromptIo; next?: StepId } = {},
+): Promise<ResumeChoice> {
   const io = opts.io ?? {};
   if (!isInteractive(io)) {
     throw new UsageError(
@@ -22,11 +28,15 @@ export async function askResume(state: WizardState, opts: { io?: PromptIo } = {}
     );
   }
   const ctx = promptContext(io);
-  const next = firstUnfinished(state);
+  const next = opts.next;
   const done = STEP_IDS.filter((id) => state.steps[id]?.status === 'done').length;
   type Pick = 'continue' | 'from' | 'restart';
   const choices: { name: string; value: Pick; description?: string }[] = [];
-  if (next) choices.push({ name: `Continue at ${next} (the first unfinished step)`, value: 'continue' });
+  if (next)
+    choices.push({
+      name: `Continue at ${next} (the first step not done, or changed since)`,
+      value: 'continue',
+    });
   choices.push(
     { name: 'Start at a step I choose', value: 'from' },
     {

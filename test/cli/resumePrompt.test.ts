@@ -1,0 +1,40 @@
+// On a terminal, "continue" in the resume question must start where a run without the question would: a step whose
+// inputs changed since is not done, and a step done in a dry-run does not count for a live run.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { REPO, runWizard, WIZARD } from '../support/cli.js';
+import { hasTmux, TmuxSession } from '../ui/tmux.js';
+
+const sessions: TmuxSession[] = [];
+afterEach(() => {
+  for (const s of sessions.splice(0)) s.kill();
+});
+
+it('the resume question offers to continue at a step whose inputs changed since (loadBalancer → define-subsets)', async () => {
+  expect(hasTmux()).toBe(true);
+  expect(existsSync(WIZARD)).toBe(true);
+  const dir = await mkdtemp(path.join(tmpdir(), 'wizard-resume-'));
+  const config = path.join(dir, 'wizard.yaml');
+  const stateDir = path.join(dir, 'state');
+  const yaml = (lb: string) =>
+    `loadBalancer: ${lb}\nhosts:\n  - { name: app.example.com, protocol: HTTP, route: v1 }\n`;
+  await writeFile(config, yaml('RANDOM'));
+  const first = await runWizard(['--dry-run', '--yes', '--config', config, '--state-dir', stateDir]);
+  expect(first.code).toBe(0);
+  await writeFile(config, yaml('ROUND_ROBIN'));
+
+  const cmd = `cd ${JSON.stringify(REPO)} && env -u CI node ${JSON.stringify(WIZARD)} --dry-run --config ${JSON.stringify(config)} --state-dir ${JSON.stringify(stateDir)} > ${JSON.stringify(path.join(dir, 'out.yaml'))}`;
+  const s = new TmuxSession(cmd, { width: 80, height: 30, env: { TERM: 'xterm-256color' } });
+  sessions.push(s);
+  await s.waitFor('What now?');
+  expect(s.screen()).toContain('Continue at define-subsets');
+  s.keys('Enter');
+  await s.waitFor('? Run define-subsets?');
+  s.keys('C-c');
+  await s.waitFor(/^RC=130$/m);
+  const state = JSON.parse(await readFile(path.join(stateDir, 'state.json'), 'utf8'));
+  expect(state.steps['define-subsets'].status).toBe('pending');
+});
