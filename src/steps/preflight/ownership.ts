@@ -25,12 +25,27 @@ export function foreignManagers(obj: K8sObject, fieldManager = MANAGER): string[
   return [...out];
 }
 
+/** `kubectl delete deployments.apps -n ns name`: fully qualified, so an Istio Gateway is not read as Gateway API's. */
+export function kubectlDelete(r: ObjectRef): string {
+  const group = r.apiVersion.includes('/') ? `.${r.apiVersion.split('/')[0]}` : '';
+  const plural = `${r.kind.toLowerCase()}s`;
+  return `kubectl delete ${plural}${group}${r.namespace ? ` -n ${r.namespace}` : ''} ${r.name}`;
+}
+
 const refText = (r: ObjectRef) =>
   r.namespace ? `${r.kind}/${r.namespace}/${r.name}` : `${r.kind}/${r.name}`;
 
-/** Lists each planned kind per namespace once (not one GET per object), falling back to GETs without list rights. */
-async function existing(cluster: ClusterIo, planned: readonly ObjectRef[]): Promise<Map<string, K8sObject>> {
+/**
+ * Lists each planned kind per namespace once (not one GET per object), falling back to GETs without list rights.
+ * `leftovers`: objects of those kinds and namespaces that carry the wizard's label under a name the plan no longer
+ * has (a removed host, a renamed version): applying leaves them in place, teardown of this plan too.
+ */
+async function existing(
+  cluster: ClusterIo,
+  planned: readonly ObjectRef[],
+): Promise<{ found: Map<string, K8sObject>; leftovers: ObjectRef[] }> {
   const found = new Map<string, K8sObject>();
+  const leftovers: ObjectRef[] = [];
   const groups = new Map<string, ObjectRef[]>();
   for (const r of planned) {
     const k = `${r.apiVersion}|${r.kind}|${r.namespace ?? ''}`;
@@ -46,8 +61,11 @@ async function existing(cluster: ClusterIo, planned: readonly ObjectRef[]): Prom
         namespace: first.namespace,
         metadataOnly: true,
       });
-      for (const o of items)
-        if (names.has(o.metadata.name)) found.set(refText({ ...first, name: o.metadata.name }), o);
+      for (const o of items) {
+        const ref = { ...first, name: o.metadata.name };
+        if (names.has(o.metadata.name)) found.set(refText(ref), o);
+        else if (o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGER) leftovers.push(ref);
+      }
     } catch {
       for (const r of refs) {
         const o = await cluster.get(r).catch(() => undefined);
@@ -55,14 +73,14 @@ async function existing(cluster: ClusterIo, planned: readonly ObjectRef[]): Prom
       }
     }
   }
-  return found;
+  return { found, leftovers };
 }
 
 export async function checkOwnership(
   cluster: ClusterIo,
   planned: readonly ObjectRef[],
 ): Promise<CheckResult[]> {
-  const found = await existing(cluster, planned);
+  const { found, leftovers } = await existing(cluster, planned);
   const results: CheckResult[] = [];
   let ours = 0;
   for (const r of planned) {
@@ -86,5 +104,13 @@ export async function checkOwnership(
   }
   const fresh = planned.length - ours - results.length;
   results.unshift(pass(`planned objects: ${fresh} new, ${ours} already managed by the wizard`));
+  for (const r of leftovers) {
+    results.push(
+      warn(
+        `${refText(r)} carries the ${MANAGED_BY_LABEL}=${MANAGER} label but is not in the plan (left from an earlier config?): it stays as it is, and teardown of this plan leaves it too`,
+        `delete it if it is no longer wanted: ${kubectlDelete(r)}`,
+      ),
+    );
+  }
   return results;
 }

@@ -1,0 +1,49 @@
+// The config changed between two live runs (a host removed, a version renamed): the objects of the old plan that the
+// new one no longer names keep running. Preflight says which, and how to remove them.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildManifests } from '../../src/manifests/index.js';
+import { runPreflight } from '../../src/steps/preflight.js';
+import { installCrds, wizardCrds } from '../support/crds.js';
+import { createGatewayStandIn } from '../support/gatewayStandIn.js';
+import { exampleConfig, fakeCerts, skipReason, useControlPlane } from './harness.js';
+
+/** The example with flask.example2.com removed and version v1 renamed to v3. */
+function changedConfig() {
+  const c = exampleConfig();
+  c.hosts = c.hosts.filter((h) => h.name !== 'flask.example2.com');
+  c.versions = c.versions.map((v) => (v.name === 'v1' ? { ...v, name: 'v3' } : v));
+  return c;
+}
+
+describe.skipIf(skipReason)('objects left from an earlier config (real API server)', () => {
+  const suite = useControlPlane();
+
+  beforeAll(async () => {
+    const { admin } = suite();
+    await installCrds(admin, { filter: wizardCrds });
+    await createGatewayStandIn(admin, { lbIp: '192.0.2.10' });
+    const config = exampleConfig();
+    for (const o of buildManifests(config, {
+      apiVersion: 'networking.istio.io/v1',
+      certs: fakeCerts(config),
+    })) {
+      await admin.apply(o);
+    }
+  }, 120_000);
+
+  it('preflight warns about each managed object the new plan no longer has, with the command to delete it', async () => {
+    const { admin } = suite();
+    const lines: string[] = [];
+    await runPreflight(admin, changedConfig(), (l) => lines.push(l));
+    const leftovers = lines.filter((l) => l.includes('is not in the plan'));
+    expect(leftovers).toEqual([
+      'WARN  Deployment/default/flask-v1 carries the app.kubernetes.io/managed-by=istio-ingress-wizard label but is not in the plan (left from an earlier config?): it stays as it is, and teardown of this plan leaves it too — fix: delete it if it is no longer wanted: kubectl delete deployments.apps -n default flask-v1',
+      'WARN  VirtualService/default/flask-example2-com carries the app.kubernetes.io/managed-by=istio-ingress-wizard label but is not in the plan (left from an earlier config?): it stays as it is, and teardown of this plan leaves it too — fix: delete it if it is no longer wanted: kubectl delete virtualservices.networking.istio.io -n default flask-example2-com',
+      'WARN  Secret/istio-system/flask-example2-com-tls carries the app.kubernetes.io/managed-by=istio-ingress-wizard label but is not in the plan (left from an earlier config?): it stays as it is, and teardown of this plan leaves it too — fix: delete it if it is no longer wanted: kubectl delete secrets -n istio-system flask-example2-com-tls',
+    ]);
+    // The unchanged plan has none.
+    const again: string[] = [];
+    await runPreflight(admin, exampleConfig(), (l) => again.push(l));
+    expect(again.filter((l) => l.includes('is not in the plan'))).toEqual([]);
+  });
+});
