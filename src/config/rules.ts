@@ -56,6 +56,18 @@ export function checkObjectName(value: string): string | undefined {
   return subdomainProblem(value, false);
 }
 
+/**
+ * The Gateway's name: a DNS-1123 label. A dot is legal in a Kubernetes name but not here, because Istio reads a
+ * dotted reference in a VirtualService's `gateways` as the legacy `name.namespace` form.
+ */
+export function checkGatewayName(value: string): string | undefined {
+  const dot = value.indexOf('.');
+  if (dot > 0 && !subdomainProblem(value, true)) {
+    return `${quote(value)} must not contain dots (Istio would read it as Gateway ${quote(value.slice(0, dot))} in namespace ${quote(value.slice(dot + 1).split('.')[0])})`;
+  }
+  return checkDnsLabel(value);
+}
+
 /** A host name for Istio: DNS-1123 subdomain, labels ≤ 63, or a wildcard `*.` as the whole left-most label. */
 export function checkHostName(value: string): string | undefined {
   const rest = value.startsWith('*.') ? value.slice(2) : value;

@@ -5,6 +5,7 @@ import { defaultOf } from './defaults.js';
 import { bool, describe, list, num, oneOf, str, strict, stringMap } from './fields.js';
 import {
   checkDnsLabel,
+  checkGatewayName,
   checkHostName,
   checkImageRef,
   checkIntRange,
@@ -12,7 +13,6 @@ import {
   checkLabelKey,
   checkLabelValue,
   checkNamespace,
-  checkObjectName,
   checkPort,
   checkServiceName,
   checkWeight,
@@ -76,7 +76,7 @@ const hostSchema = strict({
 });
 
 const gatewaySchema = strict({
-  name: str(checkObjectName).default(() => defaultOf('gateway').name),
+  name: str(checkGatewayName).default(() => defaultOf('gateway').name),
   selector: stringMap(
     checkLabelKey,
     checkLabelValue,

@@ -204,8 +204,15 @@ const CASES: Case[] = [
     issues: [
       `namespace: "My-Shop" is not a valid DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)`,
       'app: "9lives" must start with a letter (it names a Service)',
-      `gateway.name: "gw!": label "gw!" is not valid (lower-case letters, digits and '-', starting and ending with a letter or digit)`,
+      `gateway.name: "gw!" is not a valid DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)`,
       `gateway.workloadNamespace: "istio.system" is not a valid DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)`,
+    ],
+  },
+  {
+    name: 'a dotted Gateway name (a VirtualService would read it as name.namespace)',
+    yaml: `gateway: { name: gw.shop }\n${HOSTS}`,
+    issues: [
+      'gateway.name: "gw.shop" must not contain dots (Istio would read it as Gateway "gw" in namespace "shop")',
     ],
   },
   {

@@ -115,7 +115,7 @@ app: web
 image: registry.example.com:5000/team/web@sha256:${'a'.repeat(64)}
 versions: [{ name: blue, replicas: 0 }, { name: green, replicas: 3 }]
 loadBalancer: LEAST_REQUEST
-gateway: { name: gw.shop, selector: { istio: ingress, "app.kubernetes.io/name": gw }, workloadNamespace: istio-ingress, httpsRedirect: true, alsoMesh: true }
+gateway: { name: gw-shop, selector: { istio: ingress, "app.kubernetes.io/name": gw }, workloadNamespace: istio-ingress, httpsRedirect: true, alsoMesh: true }
 hosts:
   - { name: "*.shop.example", protocol: HTTPS, tls: { mode: MUTUAL }, routes: [{ subset: green, weight: 3 }, { subset: blue, weight: 0 }] }
 certs: { storage: credentialName, keyType: rsa-2048, validityDays: 30 }
@@ -134,7 +134,7 @@ verify: { address: "2001:db8::1", httpPort: 8080, httpsPort: 8443, timeoutSecond
       ],
       loadBalancer: 'LEAST_REQUEST',
       gateway: {
-        name: 'gw.shop',
+        name: 'gw-shop',
         selector: { istio: 'ingress', 'app.kubernetes.io/name': 'gw' },
         workloadNamespace: 'istio-ingress',
         httpsRedirect: true,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkDnsLabel,
+  checkGatewayName,
   checkHostName,
   checkImageRef,
   checkIntRange,
@@ -43,6 +44,18 @@ describe('checkServiceName', () => {
     accepts(checkServiceName, ['flask', 'web-1']);
     expect(checkServiceName('9lives')).toBe('"9lives" must start with a letter (it names a Service)');
     rejects(checkServiceName, ['Flask', 'a.b', '']);
+  });
+});
+
+describe('checkGatewayName', () => {
+  it('accepts a DNS-1123 label', () => {
+    accepts(checkGatewayName, ['flask-gateway', 'a', 'a'.repeat(63)]);
+  });
+  it('rejects dots, which Istio resolves as name.namespace, and anything that is not a label', () => {
+    expect(checkGatewayName('gw.shop.svc')).toBe(
+      '"gw.shop.svc" must not contain dots (Istio would read it as Gateway "gw" in namespace "shop")',
+    );
+    rejects(checkGatewayName, ['', 'Gw', 'a..b', '.a', 'a.', 'gw!', 'a'.repeat(64)]);
   });
 });
 
