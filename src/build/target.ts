@@ -1,5 +1,6 @@
 // Where the built image goes: into a local cluster's nodes (kind, minikube, k3d) or pushed to a registry.
 import type { LoadTarget, WizardConfig } from '../config/types.js';
+import { detectClusterKind } from '../steps/preflight/clusterKind.js';
 import type { PreflightOutputs } from '../steps/types.js';
 
 export interface ShipTarget {
@@ -20,22 +21,28 @@ const DEFAULT_CLUSTER: Record<'kind' | 'minikube' | 'k3d', string> = {
 export function clusterFromContext(
   context: string,
 ): { kind: 'kind' | 'minikube' | 'k3d'; name: string } | undefined {
-  if (context.startsWith('kind-') && context.length > 5) return { kind: 'kind', name: context.slice(5) };
-  if (context.startsWith('k3d-') && context.length > 4) return { kind: 'k3d', name: context.slice(4) };
-  if (context === 'minikube') return { kind: 'minikube', name: 'minikube' };
-  return undefined;
+  const { clusterKind, clusterName } = detectClusterKind(context);
+  return clusterKind && clusterKind !== 'other'
+    ? { kind: clusterKind, name: clusterName ?? DEFAULT_CLUSTER[clusterKind] }
+    : undefined;
 }
 
 /**
- * `build.load` wins; else preflight's cluster kind (or the context name); else push. Without preflight outputs
- * (`--skip preflight`) there is nothing to detect from, so the image is pushed.
+ * `build.load` wins; else preflight's cluster kind; else the kube context's name (`context`: the one in use when
+ * preflight did not run, e.g. `--from build-image`); else push. A configured kind/minikube/k3d load goes to the
+ * detected cluster's name when it is of that kind.
  */
-export function resolveShipTarget(config: WizardConfig, preflight: PreflightOutputs | undefined): ShipTarget {
+export function resolveShipTarget(
+  config: WizardConfig,
+  preflight: PreflightOutputs | undefined,
+  context?: string,
+): ShipTarget {
+  const fromContext = preflight?.context ?? context;
   const detected =
     preflight?.clusterKind && preflight.clusterKind !== 'other'
       ? { kind: preflight.clusterKind, name: preflight.clusterName ?? DEFAULT_CLUSTER[preflight.clusterKind] }
-      : preflight
-        ? clusterFromContext(preflight.context)
+      : fromContext
+        ? clusterFromContext(fromContext)
         : undefined;
   const configured = config.build.load;
   if (configured) {
@@ -50,13 +57,13 @@ export function resolveShipTarget(config: WizardConfig, preflight: PreflightOutp
       cluster: detected.name,
       reason: preflight?.clusterKind
         ? `preflight found a ${detected.kind} cluster`
-        : `context ${preflight?.context}`,
+        : `context ${fromContext}`,
     };
   }
   return {
     target: 'push',
     reason: preflight
       ? 'the cluster is not a local kind/minikube/k3d cluster'
-      : 'no preflight outputs (not detected)',
+      : 'no preflight outputs and no kube context (not detected)',
   };
 }

@@ -105,7 +105,7 @@ export const buildImageStep: Step<keyof Ctx> = {
   id: 'build-image',
   title: 'Build the Flask image',
   effect: 'external',
-  // Uses preflight's cluster kind when there is one; with preflight skipped it ships per build.load or pushes.
+  // Uses preflight's cluster kind when there is one; with preflight skipped, the kube context's name.
   needs: [],
 
   inputs: ({ config, outputs }) => ({
@@ -132,7 +132,7 @@ export const buildImageStep: Step<keyof Ctx> = {
       );
     }
     const { found, tried } = await findTool(ctx.io.exec, config.build.tool);
-    const ship = resolveShipTarget(config, ctx.outputs.preflight);
+    const ship = resolveShipTarget(config, ctx.outputs.preflight, ctx.io.cluster.target().context);
     notes.push(`ship: ${ship.target}${ship.cluster ? ` (${ship.cluster})` : ''} — ${ship.reason}`);
     if (ship.target === 'push' && !imageRegistry(config.image)) {
       notes.push(`image ${config.image} names no registry: set an image with a registry or build.load`);
@@ -166,7 +166,7 @@ export const buildImageStep: Step<keyof Ctx> = {
     checkTaggable(config.image);
     const context = buildContextDir(config, ctx.configDir);
     checkContext(context, Boolean(config.build.context));
-    const ship = resolveShipTarget(config, ctx.outputs.preflight);
+    const ship = resolveShipTarget(config, ctx.outputs.preflight, ctx.io.cluster.target().context);
     checkShippable(config, ship);
 
     const { found, tried } = await findTool(io.exec, config.build.tool);

@@ -113,6 +113,23 @@ describe('build-image: build and ship', () => {
     expect(f.lines().at(-1)).toBe('docker push localhost/flask:v1');
   });
 
+  it('preflight not run (--from build-image): the local cluster comes from the kube context in use', async () => {
+    const f = withTools(['docker', 'kind']);
+    const kindDev = (config = buildConfig()) => {
+      const ctx = stepContext(config);
+      const offline = ctx.io.cluster;
+      ctx.io = {
+        ...ctx.io,
+        cluster: { ...offline, target: () => ({ context: 'kind-dev', server: 'https://x', offline: false }) },
+      };
+      return ctx;
+    };
+    await buildImageStep.run(kindDev());
+    expect(f.lines().at(-1)).toBe('kind load docker-image python-flask-server:v2 --name dev');
+    await buildImageStep.run(kindDev(buildConfig({ build: { enabled: true, load: 'kind' } })));
+    expect(f.lines().at(-1)).toBe('kind load docker-image python-flask-server:v2 --name dev');
+  });
+
   it('an image without a registry and no local cluster: a usage error naming image and build.load, nothing run', async () => {
     const f = withTools(['docker']);
     const err = await failure(
