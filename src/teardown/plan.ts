@@ -25,6 +25,17 @@ function candidates(config: WizardConfig, apiVersion: string | undefined): Objec
 
 /** The objects to delete, in reverse apply order (Gateway first, Deployments last). */
 export async function planTeardown(cluster: ClusterIo, config: WizardConfig): Promise<ObjectRef[]> {
+  return (await scanTeardown(cluster, config)).refs;
+}
+
+/**
+ * planTeardown's list, plus `leftovers`: objects of the same kinds and namespaces with the wizard's label under a name
+ * the plan does not have (from an earlier config). They are not deleted; the CLI names them.
+ */
+export async function scanTeardown(
+  cluster: ClusterIo,
+  config: WizardConfig,
+): Promise<{ refs: ObjectRef[]; leftovers: ObjectRef[] }> {
   const served = await cluster.servedVersions(ISTIO_GROUP);
   // Any served version reads the same stored objects; prefer the configured one when it is served.
   const apiVersion = pickApiVersion(served, config.istio.apiVersion) ?? pickApiVersion(served, 'auto');
@@ -37,6 +48,7 @@ export async function planTeardown(cluster: ClusterIo, config: WizardConfig): Pr
     groups.set(g, [...(groups.get(g) ?? []), r]);
   }
   const present = new Set<string>();
+  const leftovers: ObjectRef[] = [];
   for (const refs of groups.values()) {
     const first = refs[0] as ObjectRef;
     const items = await cluster.list({
@@ -46,7 +58,12 @@ export async function planTeardown(cluster: ClusterIo, config: WizardConfig): Pr
       labelSelector: `${MANAGED_BY_LABEL}=${MANAGER}`,
       metadataOnly: true,
     });
-    for (const o of items) present.add(key({ ...first, name: o.metadata.name }));
+    const names = new Set(refs.map((r) => r.name));
+    for (const o of items) {
+      const ref = { ...first, name: o.metadata.name };
+      if (names.has(ref.name)) present.add(key(ref));
+      else leftovers.push(ref);
+    }
   }
-  return wanted.filter((r) => present.has(key(r))).reverse();
+  return { refs: wanted.filter((r) => present.has(key(r))).reverse(), leftovers };
 }

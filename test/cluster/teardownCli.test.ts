@@ -64,4 +64,34 @@ describe.skipIf(skipReason)('wizard teardown (real API server, built CLI)', () =
     const steps = await runWizard(['steps', '--state-dir', stateDir]);
     expect(steps.stdout).toMatch(/apply-gateway\s+done/);
   });
+
+  it('names the wizard-labelled objects it leaves because the plan no longer has them', async () => {
+    const { admin } = suite();
+    // What an earlier config with a version v0 left behind.
+    await admin.apply({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {
+        name: 'flask-v0',
+        namespace: 'default',
+        labels: { app: 'flask', 'app.kubernetes.io/managed-by': 'istio-ingress-wizard' },
+      },
+      spec: {
+        selector: { matchLabels: { app: 'flask', version: 'v0' } },
+        template: {
+          metadata: { labels: { app: 'flask', version: 'v0' } },
+          spec: { containers: [{ name: 'flask', image: 'python-flask-server:v2' }] },
+        },
+      },
+    });
+    const r = await runWizard(['teardown', '--yes', '--kubeconfig', kubeconfig, '--state-dir', stateDir]);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      "not deleted: Deployment/default/flask-v0 has the wizard's label but is not in the current plan (from an earlier config?); to remove it: kubectl delete deployments.apps -n default flask-v0",
+    );
+    expect(r.stderr).toMatch(/deleted\s+Deployment\/default\/flask-v1/);
+    const deps = await admin.list({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default' });
+    expect(deps.map((d) => d.metadata.name)).toEqual(['flask-v0']);
+  });
 });

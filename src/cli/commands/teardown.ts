@@ -4,7 +4,8 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import { loadState, saveState } from '../../state/index.js';
-import { planTeardown, refText, runTeardown } from '../../teardown/index.js';
+import { kubectlDelete } from '../../steps/preflight/ownership.js';
+import { refText, runTeardown, scanTeardown } from '../../teardown/index.js';
 import { canPrompt } from '../../ui/env.js';
 import type { CliArgs } from '../args.js';
 import { createIo } from '../io.js';
@@ -26,7 +27,12 @@ export async function teardownCommand(args: CliArgs, env: { interactive: boolean
     `cluster: context "${t.context}" at ${t.server}${dryRun ? ' (server dry-run: nothing is deleted)' : ''}`,
   );
 
-  const refs = await planTeardown(cluster, config);
+  const { refs, leftovers } = await scanTeardown(cluster, config);
+  for (const r of leftovers) {
+    note(
+      `not deleted: ${refText(r)} has the wizard's label but is not in the current plan (from an earlier config?); to remove it: ${kubectlDelete(r)}`,
+    );
+  }
   if (!refs.length) note('nothing to delete: no object managed by istio-ingress-wizard matches the plan');
   else {
     note(`${dryRun ? 'would delete' : 'will delete'} ${refs.length} object(s):`);
