@@ -154,4 +154,24 @@ describe('preflight pieces', () => {
     } as unknown as K8sObject;
     expect(foreignManagers(obj)).toEqual(['helm']);
   });
+
+  it('counts `kubectl scale` (the scale subresource owns spec.replicas: a conflict on the next apply)', () => {
+    const obj = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {
+        name: 'd',
+        managedFields: [
+          { manager: 'istio-ingress-wizard', operation: 'Apply', fieldsV1: { 'f:spec': {} } },
+          {
+            manager: 'kubectl',
+            operation: 'Update',
+            subresource: 'scale',
+            fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+          },
+        ],
+      },
+    } as unknown as K8sObject;
+    expect(foreignManagers(obj)).toEqual(['kubectl']);
+  });
 });

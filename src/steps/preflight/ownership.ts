@@ -18,7 +18,8 @@ export function foreignManagers(obj: K8sObject, fieldManager = MANAGER): string[
     (obj.metadata && (obj.metadata as { managedFields?: ManagedField[] }).managedFields) || [];
   const out = new Set<string>();
   for (const m of mf) {
-    if (!m.manager || m.manager === fieldManager || m.subresource) continue;
+    // Status writers do not count; `kubectl scale` (the scale subresource) owns spec.replicas and does.
+    if (!m.manager || m.manager === fieldManager || m.subresource === 'status') continue;
     const f = m.fieldsV1 ?? {};
     if ('f:spec' in f || 'f:data' in f || 'f:stringData' in f) out.add(m.manager);
   }
