@@ -235,7 +235,11 @@ export const buildImageStep: Step<keyof Ctx> = {
           ? undefined
           : `${ship.target} ${ship.cluster}`;
     ctx.log(
-      loadedInto ? `${config.image} is in the ${loadedInto}` : `${config.image} built (build.load: none)`,
+      ship.target === 'push'
+        ? `pushed ${config.image} to ${loadedInto}`
+        : loadedInto
+          ? `loaded ${config.image} into the ${ship.target} cluster ${ship.cluster}`
+          : `${config.image} built (build.load: none)`,
     );
     return { 'build-image': { image: config.image, tool, loadedInto } };
   },

@@ -54,6 +54,7 @@ describe('build-image: build and ship', () => {
       'build-image': { image: 'python-flask-server:v2', tool: 'docker', loadedInto: 'kind dev' },
     });
     expect(ctx.logged).toContain('Successfully tagged python-flask-server:v2');
+    expect(ctx.logged.at(-1)).toBe('loaded python-flask-server:v2 into the kind cluster dev');
   });
 
   it('podman + minikube profile: saves an archive and loads it with -p', async () => {
@@ -96,15 +97,15 @@ describe('build-image: build and ship', () => {
   it('pushes an image that names a registry when the cluster is not local', async () => {
     const f = withTools(['docker']);
     const image = 'registry.example.com:5000/team/flask:v2';
-    const out = await buildImageStep.run(
-      stepContext(buildConfig({ image }), preflight({ clusterKind: 'other' })),
-    );
+    const ctx = stepContext(buildConfig({ image }), preflight({ clusterKind: 'other' }));
+    const out = await buildImageStep.run(ctx);
     expect(f.lines()).toEqual([
       'docker info --format {{.ServerVersion}}',
       `docker build -t ${image} ${flask}`,
       `docker push ${image}`,
     ]);
     expect(out['build-image']?.loadedInto).toBe('registry registry.example.com:5000');
+    expect(ctx.logged.at(-1)).toBe(`pushed ${image} to registry registry.example.com:5000`);
   });
 
   it('--skip preflight: no detection, an image with a registry is pushed', async () => {
