@@ -44,11 +44,14 @@ export interface DoneInfo {
   done: boolean;
   /** The step's inputs changed since it was done. */
   stale: boolean;
+  /** Left out on purpose: --skip now, or skipped in an earlier run. */
+  leftOut?: boolean;
 }
 
 /**
  * Every step a selected step needs must either run earlier in this run, or be done (with unchanged inputs) from an
- * earlier one. Otherwise say which step to run first instead of failing halfway.
+ * earlier one; and every step before the start must be done (unchanged) or left out on purpose. Otherwise say which
+ * step to run first instead of failing halfway.
  */
 export function checkDependencies(sel: Selection, status: (id: StepId) => DoneInfo): void {
   const runsEarlier = new Set<StepId>();
@@ -72,5 +75,16 @@ export function checkDependencies(sel: Selection, status: (id: StepId) => DoneIn
       }
     }
     runsEarlier.add(step.id);
+  }
+  const start = sel.run[0]?.id;
+  if (!start) return;
+  for (const step of sel.before) {
+    const s = status(step.id);
+    if (s.leftOut || (s.done && !s.stale)) continue;
+    throw new UsageError(
+      `cannot start at ${start}: the earlier step ${step.id} ${s.done ? 'has inputs that changed since it was done' : 'has not been done yet'}`,
+      [],
+      `run \`wizard --from ${step.id}\` first, or leave it out with --skip ${step.id}`,
+    );
   }
 }

@@ -156,6 +156,27 @@ describe('bad input gets a clear error and exit 2', () => {
     expect(r.stderr).toContain('needs generate-certs');
     expect(r.stderr).toContain('wizard --from generate-certs');
   });
+
+  it('starting after a step whose inputs changed names that step; --from it works', async () => {
+    const dir = await tmp();
+    const config = path.join(dir, 'wizard.yaml');
+    const yaml = (lb: string) =>
+      `loadBalancer: ${lb}\nhosts:\n  - { name: app.example.com, protocol: HTTP, route: v1 }\n`;
+    await writeFile(config, yaml('RANDOM'));
+    const args = ['--dry-run', '--yes', '--config', config, '--state-dir', dir];
+    expect((await runWizard(args)).code).toBe(0);
+    await writeFile(config, yaml('ROUND_ROBIN'));
+    const r = await runWizard([...args, '--from', 'add-hosts']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(
+      'cannot start at add-hosts: the earlier step define-subsets has inputs that changed',
+    );
+    expect(r.stderr).toContain('wizard --from define-subsets');
+    const ok = await runWizard([...args, '--from', 'define-subsets']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('ROUND_ROBIN');
+  });
 });
 
 it('the example config file is the bundled default', async () => {

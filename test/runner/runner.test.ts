@@ -129,6 +129,28 @@ describe('selection', () => {
     // Running the dependency in the same run is fine.
     expect(() => checkDependencies(selectSteps(s, {}), () => ({ done: false, stale: false }))).not.toThrow();
   });
+  it('refuses to start after an earlier step that is not done or changed, unless it is left out', () => {
+    const s = ['preflight', 'deploy-versions', 'define-subsets', 'add-hosts'].map((id) =>
+      fakeStep(id as (typeof STEP_IDS)[number], 'cluster', calls),
+    );
+    const sel = selectSteps(s, { from: 'add-hosts' });
+    const stale = (id: string) => ({ done: true, stale: id === 'define-subsets' });
+    expect(() => checkDependencies(sel, stale)).toThrow(
+      'cannot start at add-hosts: the earlier step define-subsets has inputs that changed since it was done',
+    );
+    const notDone = (id: string) => ({ done: id !== 'deploy-versions', stale: false });
+    try {
+      checkDependencies(sel, notDone);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as UsageError).message).toContain('the earlier step deploy-versions has not been done yet');
+      expect((e as UsageError).hint).toBe(
+        'run `wizard --from deploy-versions` first, or leave it out with --skip deploy-versions',
+      );
+    }
+    const leftOut = (id: string) => ({ ...notDone(id), leftOut: id === 'deploy-versions' });
+    expect(() => checkDependencies(sel, leftOut)).not.toThrow();
+  });
 });
 
 describe('runSteps', () => {

@@ -50,7 +50,11 @@ export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
     const rec = state?.steps[id];
     const step = STEPS.find((s) => s.id === id);
     const done = !!rec && rec.status === 'done' && countsAsDone(rec.mode, flags.mode);
-    return { done, stale: done && !!step && rec.inputsHash !== currentHash(step) };
+    return {
+      done,
+      stale: done && !!step && rec.inputsHash !== currentHash(step),
+      leftOut: rec?.status === 'skipped' || args.skip.includes(id),
+    };
   };
   const currentHash = (step: (typeof STEPS)[number]) => {
     try {
@@ -63,9 +67,8 @@ export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
   // inputs changed since.
   const resumeAt = () =>
     STEPS.find((s) => {
-      if (state?.steps[s.id]?.status === 'skipped' || args.skip.includes(s.id)) return false;
       const st = status(s.id);
-      return !st.done || st.stale;
+      return !st.leftOut && (!st.done || st.stale);
     })?.id;
 
   // With a state to resume and nothing said on the command line, a person is asked where to go on; "continue"
