@@ -2,6 +2,7 @@
 // that one run reports every problem. Each check looks only at values of the right type; the schema reports the rest.
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileMountKeys } from '../manifests/secrets.js';
 import { checkCertFiles } from './certFiles.js';
 import { defaultOf } from './defaults.js';
 import type { ConfigIssue } from './issues.js';
@@ -83,6 +84,24 @@ function checkRoutes(host: RawMap, i: number, versions: string[] | undefined, is
   }
 }
 
+/** Longest Secret data key Kubernetes accepts (a ConfigMap/Secret key is at most 253 characters). */
+const MAX_SECRET_KEY = 253;
+
+/** file-mount names the host's PEMs `<host>-key.pem` in one Secret: a very long host makes an invalid key. */
+function checkFileMountKey(raw: RawMap, host: RawMap, i: number, issues: ConfigIssue[]): void {
+  if (!isMap(raw.certs) || raw.certs.storage !== 'file-mount') return;
+  if (host.protocol !== 'HTTPS' || typeof host.name !== 'string') return;
+  const key = fileMountKeys(host.name).key;
+  if (key.length <= MAX_SECRET_KEY) return;
+  const max = host.name.length - (key.length - MAX_SECRET_KEY);
+  issues.push({
+    path: ['hosts', i, 'name'],
+    message:
+      `${host.name.length} characters is too long for certs.storage: file-mount (at most ${max} here, so that ` +
+      `the Secret key "<host>-key.pem" fits in ${MAX_SECRET_KEY}); use certs.storage: credentialName`,
+  });
+}
+
 function checkHosts(
   raw: RawMap,
   versions: string[] | undefined,
@@ -109,6 +128,7 @@ function checkHosts(
         });
     }
     checkRoutes(host, i, versions, issues);
+    checkFileMountKey(raw, host, i, issues);
     if (host.protocol === 'HTTP' && host.tls !== undefined) {
       issues.push({ path: ['hosts', i, 'tls'], message: 'only allowed on HTTPS hosts (this host is HTTP)' });
     } else if (isMap(host.tls)) {

@@ -5,6 +5,8 @@ import { EXIT, UsageError } from '../../src/errors.js';
 
 /** A valid host list to append to configs whose problem lies elsewhere. */
 const HOSTS = 'hosts:\n  - { name: a.example.com, protocol: HTTP, route: v1 }\n';
+/** A 253-character host name, the longest DNS allows. */
+const LONG_HOST = `${['a', 'b', 'c'].map((c) => c.repeat(63)).join('.')}.${'d'.repeat(61)}`;
 
 interface Case {
   name: string;
@@ -213,6 +215,13 @@ const CASES: Case[] = [
     yaml: `gateway: { name: gw.shop }\n${HOSTS}`,
     issues: [
       'gateway.name: "gw.shop" must not contain dots (Istio would read it as Gateway "gw" in namespace "shop")',
+    ],
+  },
+  {
+    name: 'a host too long to name a file-mount Secret key',
+    yaml: `certs: { storage: file-mount }\nhosts:\n  - { name: "*.${LONG_HOST.slice(2)}", protocol: HTTPS, route: v1 }\n  - { name: ${LONG_HOST}, protocol: HTTP, route: v1 }\n`,
+    issues: [
+      'hosts[0].name: 253 characters is too long for certs.storage: file-mount (at most 237 here, so that the Secret key "<host>-key.pem" fits in 253); use certs.storage: credentialName',
     ],
   },
   {
