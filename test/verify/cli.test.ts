@@ -83,6 +83,11 @@ describe('wizard verify -o json', () => {
       'json',
     ];
 
+    const yaml = await cli([...flags.slice(0, -1), 'yaml']);
+    expect(yaml.code).toBe(2);
+    expect(yaml.stdout).toBe('');
+    expect(yaml.stderr).toMatch(/--output: "yaml" is not a report format of wizard verify/);
+
     const ok = await cli(flags);
     expect(ok.code, ok.stderr).toBe(0);
     const report = JSON.parse(ok.stdout) as VerifyReport;

@@ -1,5 +1,6 @@
 // `wizard verify`: only the live curl checks, against the saved state or a config. `-o json` prints the report on
 // stdout; the exit code is 0 only if every check passed.
+import { UsageError } from '../../errors.js';
 import { createExec } from '../../io/exec.js';
 import { resolveTarget } from '../../verify/address.js';
 import { runVerification } from '../../verify/run.js';
@@ -10,6 +11,11 @@ import { oneShotAnswers } from './common.js';
 import { runtimeFlags } from './run.js';
 
 export async function verifyCommand(args: CliArgs, env: { signal: AbortSignal }): Promise<number> {
+  if (args.output === 'yaml') {
+    throw new UsageError(
+      '--output: "yaml" is not a report format of wizard verify (json: the report on stdout; text: the default)',
+    );
+  }
   const state = await loadStateOrExplain(args.stateDir);
   const { config } = await oneShotAnswers(args, state);
   const outputs = Object.assign({}, ...Object.values(state?.steps ?? {}).map((r) => r?.outputs ?? {}));
