@@ -3,14 +3,14 @@
 // understand is never silently overwritten: loading it throws, and the way out (--reset) is in the message.
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EXIT, WizardError } from '../errors.js';
 import { type RunMode, STEP_IDS, type StepId, type StepStatus } from '../steps/types.js';
 import { STATE_FILE, STATE_TOOL, STATE_VERSION, type StepRecord, type WizardState } from './types.js';
 
+const DEFAULT_STATE_DIR = '.wizard';
 const STATUSES: readonly StepStatus[] = ['pending', 'running', 'done', 'skipped', 'failed'];
 const MODES: readonly RunMode[] = ['live', 'server-dry-run', 'client-dry-run'];
-const RESET_HINT = 'run again with --reset to start over (certificates in the state directory are kept)';
 const TEMP_PREFIX = `.${STATE_FILE}.`;
 
 /**
@@ -22,9 +22,19 @@ export class StateFileError extends WizardError {
     readonly path: string,
     problem: string,
   ) {
-    super(`state file ${path} ${problem}; it was left untouched`, EXIT.usage, RESET_HINT);
+    super(`state file ${path} ${problem}; it was left untouched`, EXIT.usage, resetHint(dirname(path)));
     this.name = 'StateFileError';
   }
+}
+
+/**
+ * The command that starts over, for every command that reads the state (`wizard steps --reset` would not reset):
+ * only `wizard` (run) resets, and it needs the same --state-dir.
+ */
+function resetHint(stateDir: string): string {
+  const dir = /^[\w@%+=:,./-]+$/.test(stateDir) ? stateDir : JSON.stringify(stateDir);
+  const flag = stateDir === DEFAULT_STATE_DIR ? '' : ` --state-dir ${dir}`;
+  return `start over with \`wizard --reset${flag}\` (certificates in the state directory are kept)`;
 }
 
 /** Refusing to write key material: the state file is not a secret store. */

@@ -1,0 +1,30 @@
+// A state file the wizard cannot use (corrupt, newer): every command that reads it stops with exit 2, the path, and a
+// way to start over that works from any command — `wizard steps --reset` does not reset, so the hint names `wizard`.
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { runWizard } from '../support/cli.js';
+
+it('a corrupt or newer state.json: exit 2 from run, steps and verify, naming the path and a reset that works', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'wizard-state-'));
+  const file = path.join(dir, 'state.json');
+  for (const content of [
+    '{"version": 1, "tool": "istio-ingr',
+    '{"version": 99, "tool": "istio-ingress-wizard"}',
+  ]) {
+    await writeFile(file, content);
+    for (const args of [['--dry-run', '--yes'], ['steps'], ['verify', '--yes']]) {
+      const r = await runWizard([...args, '--state-dir', dir]);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`error: state file ${file}`);
+      expect(r.stderr).toContain(`hint: start over with \`wizard --reset --state-dir ${dir}\``);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(await readFile(file, 'utf8')).toBe(content);
+  }
+  const reset = await runWizard(['--reset', '--state-dir', dir, '--dry-run', '--yes']);
+  expect(reset.code).toBe(0);
+  expect(JSON.parse(await readFile(file, 'utf8')).version).toBe(1);
+});
