@@ -1,3 +1,4 @@
+import { InterruptedError, WizardError } from '../errors.js';
 import { manifestsFor } from '../manifests/index.js';
 import { applyStep } from './applyStep.js';
 
@@ -34,13 +35,28 @@ export const deployVersionsStep = applyStep({
       log('not waiting for the rollout (--no-wait)');
       return;
     }
-    for (const obj of objects.filter((o) => o.kind === 'Deployment')) {
-      await io.cluster.waitForRollout(config.namespace, obj.metadata.name, {
-        timeoutMs: flags.waitTimeoutSeconds * 1000,
-        onProgress: progress,
-        signal,
-      });
-      log(`rolled out Deployment/${config.namespace}/${obj.metadata.name}`);
+    // All rollouts at once, each within --wait-timeout: the step waits at most that long in total (not once per
+    // version), and a timeout reports every Deployment that is not ready, not only the first.
+    const results = await Promise.allSettled(
+      objects
+        .filter((o) => o.kind === 'Deployment')
+        .map(async (obj) => {
+          await io.cluster.waitForRollout(config.namespace, obj.metadata.name, {
+            timeoutMs: flags.waitTimeoutSeconds * 1000,
+            onProgress: progress,
+            signal,
+          });
+          log(`rolled out Deployment/${config.namespace}/${obj.metadata.name}`);
+        }),
+    );
+    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    const fatal =
+      errors.find((e) => e instanceof InterruptedError) ?? errors.find((e) => !(e instanceof WizardError));
+    if (fatal || errors.length === 1) throw fatal ?? errors[0];
+    if (errors.length > 1) {
+      const errs = errors as WizardError[];
+      const hints = [...new Set(errs.flatMap((e) => (e.hint ? e.hint.split('; ') : [])))];
+      throw new WizardError(errs.map((e) => e.message).join('\n'), undefined, hints.join('; ') || undefined);
     }
   },
 });

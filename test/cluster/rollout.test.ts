@@ -5,6 +5,7 @@ import { WizardError } from '../../src/errors.js';
 import type { LiveCluster } from '../../src/io/kube/live.js';
 import { buildDeployments } from '../../src/manifests/deployments.js';
 import type { K8sObject } from '../../src/manifests/types.js';
+import { deployVersionsStep } from '../../src/steps/deploy-versions.js';
 import type { ProgressInfo } from '../../src/steps/types.js';
 import { writeStatus } from '../support/gatewayStandIn.js';
 import { exampleConfig, meta, skipReason, useControlPlane } from './harness.js';
@@ -203,5 +204,38 @@ describe.skipIf(skipReason)('rollout wait (real API server)', () => {
     expect(err.message).toBe(
       'deployment default/ghost did not become ready within 0s (the Deployment does not exist)',
     );
+  });
+
+  it('deploy-versions waits for every version at once and reports each one that is not ready', async () => {
+    const { admin } = suite();
+    const config = exampleConfig();
+    config.app = 'both';
+    const logs: string[] = [];
+    const err = await deployVersionsStep
+      .run({
+        config,
+        configDir: '.',
+        stateDir: '.',
+        io: { cluster: admin, exec: undefined as never },
+        flags: {
+          mode: 'live',
+          yes: true,
+          includeSecrets: false,
+          forceConflicts: false,
+          wait: true,
+          waitTimeoutSeconds: 1,
+        },
+        outputs: {},
+        log: (l) => logs.push(l),
+        progress: () => undefined,
+        signal: new AbortController().signal,
+      })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(WizardError);
+    expect(err.message).toContain('deployment default/both-v1 did not become ready within 1s');
+    expect(err.message).toContain('deployment default/both-v2 did not become ready within 1s');
+    expect(err.message).toContain('no pods created for selector app=both,version=v2');
+    expect(err.hint).toContain('kubectl describe replicaset -n default -l app=both,version=v1');
+    expect(err.hint).toContain('kubectl describe replicaset -n default -l app=both,version=v2');
   });
 });
