@@ -40,6 +40,21 @@ export function configWarnings(config: WizardConfig): string[] {
     });
   });
 
+  // Istio matches `*.example.com` against any deeper name. Where one host's wildcard covers another, the gateway
+  // builds one route table for the narrower name from BOTH VirtualServices (the older one's route first), so the
+  // narrower host may get the wildcard's routes.
+  config.hosts.forEach((h, i) => {
+    const wider = config.hosts.findIndex(
+      (w) => w !== h && w.name.startsWith('*.') && h.name.endsWith(w.name.slice(1)),
+    );
+    const w = config.hosts[wider];
+    if (!w) return;
+    warnings.push(
+      `hosts[${i}].name: ${h.name} is also matched by hosts[${wider}] (${w.name}); Istio merges both hosts' ` +
+        `routes for ${h.name} and the older VirtualService's come first, so ${h.name} may be routed like ${w.name}`,
+    );
+  });
+
   if (config.gateway.httpsRedirect && config.hosts.length > 0 && https.length === 0) {
     warnings.push('gateway.httpsRedirect: has no effect: no host uses HTTPS');
   }

@@ -82,6 +82,19 @@ describe('defaults', () => {
     ]);
   });
 
+  it('warns when a wildcard host also matches another host (Istio merges their routes)', () => {
+    const text =
+      'hosts:\n  - { name: "*.example.com", protocol: HTTPS, route: v1 }\n' +
+      '  - { name: a.example.com, protocol: HTTPS, route: v2 }\n' +
+      '  - { name: x.b.example.com, protocol: HTTP, route: v2 }\n' +
+      '  - { name: example.com, protocol: HTTP, route: v1 }\n';
+    const { warnings } = parseConfig(text, { source: 'x', configDir: '/' });
+    expect(warnings).toEqual([
+      "hosts[1].name: a.example.com is also matched by hosts[0] (*.example.com); Istio merges both hosts' routes for a.example.com and the older VirtualService's come first, so a.example.com may be routed like *.example.com",
+      "hosts[2].name: x.b.example.com is also matched by hosts[0] (*.example.com); Istio merges both hosts' routes for x.b.example.com and the older VirtualService's come first, so x.b.example.com may be routed like *.example.com",
+    ]);
+  });
+
   it('`key:` with no value means the default', () => {
     const text =
       'namespace:\ngateway:\n  name:\nhosts:\n  - { name: a.b, protocol: HTTPS, tls: , route: v1 }\n';
