@@ -39,8 +39,9 @@ export type Expectation =
   /** HTTPS-only host over HTTP: 404 from the gateway, or a 301 to https when httpsRedirect is on. With no HTTP
    * server on the Gateway at all, nothing listens on the HTTP port, which is also "not served". */
   | { type: 'not-served'; redirect: boolean; noHttpServer: boolean }
-  /** HTTP-only host over HTTPS (or an unknown SNI): no server takes the handshake. */
-  | { type: 'no-tls-server' }
+  /** HTTP-only host over HTTPS (or an unknown SNI): no server takes the handshake. With no HTTPS server on the
+   * Gateway at all, nothing listens on the HTTPS port; with one, "connection refused" means the port is wrong. */
+  | { type: 'no-tls-server'; noHttpsServer: boolean }
   /** Unlisted host over HTTP: 404 from the gateway itself. */
   | { type: 'not-found' };
 
@@ -164,7 +165,7 @@ export function buildChecks({ config, certs, unknownLabel }: ChecksInput): Check
               title: `HTTPS ${requestHost} has no TLS server (HTTP only)`,
               scheme: 'https',
               tls: { ca: certs?.caCert },
-              expect: { type: 'no-tls-server' },
+              expect: { type: 'no-tls-server', noHttpsServer: tlsHosts.length === 0 },
               phase: 2,
             },
       );
@@ -194,7 +195,7 @@ export function buildChecks({ config, certs, unknownLabel }: ChecksInput): Check
             title: `HTTPS ${unknown} (not on the Gateway) gets no TLS server`,
             scheme: 'https',
             tls: { ca: certs?.caCert },
-            expect: { type: 'no-tls-server' },
+            expect: { type: 'no-tls-server', noHttpsServer: tlsHosts.length === 0 },
           },
     );
   }

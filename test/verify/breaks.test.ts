@@ -222,6 +222,8 @@ describe('verify catches a broken gateway', () => {
     const c = r.checks.find((x) => x.kind === 'version');
     expect(c).toMatchObject({ ok: false, curlExit: 7 });
     expect(c?.diagnosis).toMatch(/^curl: \(7\) nothing listening at 127\.0\.0\.1:\d+/);
+    // The Gateway has HTTPS servers: nothing listening on its HTTPS port is no proof that an unknown SNI is refused.
+    expect(r.checks.find((x) => x.kind === 'unknown-host')).toMatchObject({ ok: false, curlExit: 7 });
   });
 });
 

@@ -75,7 +75,7 @@ describe('checks from the plan', () => {
     expect(ex.at(-1)).toMatchObject({
       kind: 'unknown-host',
       scheme: 'https',
-      expect: { type: 'no-tls-server' },
+      expect: { type: 'no-tls-server', noHttpsServer: false },
     });
     expect(ex.find((c) => c.kind === 'wrong-scheme')?.expect).toEqual({
       type: 'not-served',
