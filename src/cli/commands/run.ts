@@ -11,6 +11,7 @@ import { checkDependencies, selectSteps } from '../../runner/selection.js';
 import type { RunnerHooks } from '../../runner/types.js';
 import {
   hashInputs,
+  loadState,
   newState,
   resetState,
   saveState,
@@ -25,7 +26,6 @@ import { type Answers, resolveAnswers } from '../answers.js';
 import type { CliArgs } from '../args.js';
 import { createIo } from '../io.js';
 import { note } from '../out.js';
-import { loadStateOrExplain } from '../stateFile.js';
 
 export interface RunEnv {
   signal: AbortSignal;
@@ -36,7 +36,7 @@ export interface RunEnv {
 
 export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
   if (args.reset) await resetState(args.stateDir);
-  let state = await loadStateOrExplain(args.stateDir);
+  let state = await loadState(args.stateDir);
 
   const answers: Answers = await resolveAnswers(args, state, env);
   let config = answers.config;

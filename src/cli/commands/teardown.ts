@@ -5,19 +5,18 @@ import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import { loadState, saveState } from '../../state/index.js';
 import { kubectlDelete } from '../../steps/preflight/ownership.js';
-import { refText, runTeardown, scanTeardown } from '../../teardown/index.js';
+import { checkDeletePermissions, refText, runTeardown, scanTeardown } from '../../teardown/index.js';
 import { canPrompt } from '../../ui/env.js';
 import type { CliArgs } from '../args.js';
 import { createIo } from '../io.js';
 import { note } from '../out.js';
-import { loadStateOrExplain } from '../stateFile.js';
 import { oneShotAnswers } from './common.js';
 
 export async function teardownCommand(args: CliArgs, env: { interactive: boolean }): Promise<number> {
   if (args.mode === 'client-dry-run') {
     throw new UsageError('teardown --dry-run needs the cluster to find what exists: use --dry-run=server');
   }
-  const state = await loadStateOrExplain(args.stateDir);
+  const state = await loadState(args.stateDir);
   const { config } = await oneShotAnswers(args, state);
   const { cluster } = await createIo(args, args.mode);
   const t = cluster.target();
@@ -38,6 +37,7 @@ export async function teardownCommand(args: CliArgs, env: { interactive: boolean
     note(`${dryRun ? 'would delete' : 'will delete'} ${refs.length} object(s):`);
     for (const r of refs) note(`  ${refText(r)}`);
   }
+  await checkDeletePermissions(cluster, refs);
   if (refs.length && !args.yes) {
     if (!env.interactive && !canPrompt()) {
       throw new UsageError(

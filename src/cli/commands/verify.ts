@@ -2,11 +2,11 @@
 // stdout; the exit code is 0 only if every check passed.
 import { UsageError } from '../../errors.js';
 import { createExec } from '../../io/exec.js';
+import { loadState } from '../../state/index.js';
 import { resolveTarget } from '../../verify/address.js';
 import { runVerification } from '../../verify/run.js';
 import type { CliArgs } from '../args.js';
 import { note } from '../out.js';
-import { loadStateOrExplain } from '../stateFile.js';
 import { oneShotAnswers } from './common.js';
 import { runtimeFlags } from './run.js';
 
@@ -16,7 +16,7 @@ export async function verifyCommand(args: CliArgs, env: { signal: AbortSignal })
       '--output: "yaml" is not a report format of wizard verify (json: the report on stdout; text: the default)',
     );
   }
-  const state = await loadStateOrExplain(args.stateDir);
+  const state = await loadState(args.stateDir);
   const { config } = await oneShotAnswers(args, state);
   const outputs = Object.assign({}, ...Object.values(state?.steps ?? {}).map((r) => r?.outputs ?? {}));
   const target = resolveTarget(config, runtimeFlags(args), outputs.preflight);
