@@ -1,2 +1,2 @@
-export { planTeardown, scanTeardown } from './plan.js';
+export { checkDeletePermissions, planTeardown, scanTeardown } from './plan.js';
 export { refText, runTeardown, type TeardownResult } from './run.js';

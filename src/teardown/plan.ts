@@ -2,8 +2,10 @@
 // label AND have a name the plan would give it. Nothing else (not the namespace, not look-alikes with the same
 // labels under other names). Local certificates stay; the CLI handles --purge-certs.
 import { MANAGED_BY_LABEL, MANAGER, type WizardConfig } from '../config/types.js';
+import { WizardError } from '../errors.js';
 import type { ClusterIo, ObjectRef } from '../io/types.js';
 import { ISTIO_GROUP, pickApiVersion } from '../steps/preflight/istio.js';
+import { deleteQuestions, describeQuestion } from '../steps/preflight/permissions.js';
 import { plannedRefs } from '../steps/preflight/planned.js';
 
 const key = (r: ObjectRef) => `${r.kind}|${r.namespace ?? ''}|${r.name}`;
@@ -66,4 +68,20 @@ export async function scanTeardown(
     }
   }
   return { refs: wanted.filter((r) => present.has(key(r))).reverse(), leftovers };
+}
+
+/**
+ * Asks (SelfSubjectAccessReview) whether every delete is allowed before the first one is sent: a forbidden
+ * `delete secrets` in istio-system must not leave a half-deleted setup behind.
+ */
+export async function checkDeletePermissions(cluster: ClusterIo, refs: readonly ObjectRef[]): Promise<void> {
+  const questions = deleteQuestions(refs);
+  const answers = await Promise.all(questions.map((q) => cluster.accessReview(q)));
+  const denied = questions.filter((_, i) => !answers[i]?.allowed);
+  if (!denied.length) return;
+  throw new WizardError(
+    `teardown: permission missing, nothing was deleted:\n${denied.map((q) => `  - cannot ${describeQuestion(q)}`).join('\n')}`,
+    undefined,
+    'ask a cluster admin for a Role/ClusterRole granting "delete" on these resources, or use another --context',
+  );
 }

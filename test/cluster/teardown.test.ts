@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ObjectRef } from '../../src/io/types.js';
 import { buildManifests } from '../../src/manifests/index.js';
 import type { K8sObject } from '../../src/manifests/types.js';
-import { planTeardown, runTeardown } from '../../src/teardown/index.js';
+import { checkDeletePermissions, planTeardown, runTeardown } from '../../src/teardown/index.js';
 import { installCrds, wizardCrds } from '../support/crds.js';
 import { exampleConfig, fakeCerts, skipReason, useControlPlane, weightedConfig } from './harness.js';
 
@@ -59,6 +59,25 @@ describe.skipIf(skipReason)('teardown (real API server)', () => {
     expect(refs[0]?.kind).toBe('Gateway');
     expect(refs.map(text)).not.toContain('VirtualService/default/someone-elses-vs');
     expect(refs.map(text)).not.toContain('Secret/istio-system/flask-example2-com-tls');
+  });
+
+  it('checks every delete is allowed before deleting anything (a user without delete rights)', async () => {
+    const { admin, cp, connect } = suite();
+    const refs = await planTeardown(admin, config);
+    await expect(checkDeletePermissions(admin, refs)).resolves.toBeUndefined();
+    const restricted = await connect({ kubeconfig: cp.restrictedKubeconfig });
+    const err = await checkDeletePermissions(restricted, refs).catch((e) => e);
+    expect(err.message.split('\n')).toEqual([
+      'teardown: permission missing, nothing was deleted:',
+      '  - cannot delete gateways.networking.istio.io in namespace default',
+      '  - cannot delete secrets in namespace istio-system',
+      '  - cannot delete virtualservices.networking.istio.io in namespace default',
+      '  - cannot delete destinationrules.networking.istio.io in namespace default',
+      '  - cannot delete services in namespace default',
+      '  - cannot delete deployments.apps in namespace default',
+    ]);
+    expect(err.hint).toContain('"delete"');
+    for (const r of refs) expect(await admin.get(r), text(r)).toBeDefined();
   });
 
   it('deletes them, leaves look-alikes alone, and is harmless the second time', async () => {

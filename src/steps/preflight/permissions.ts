@@ -31,6 +31,21 @@ export function accessQuestions(
   return [...qs.values()];
 }
 
+/** `delete` per kind and namespace of these objects (what teardown asks before deleting anything). */
+export function deleteQuestions(refs: readonly ObjectRef[]): AccessQuestion[] {
+  const qs = new Map<string, AccessQuestion>();
+  for (const ref of refs) {
+    const r = RESOURCE[ref.kind];
+    if (r)
+      qs.set(`${r.group}/${r.resource} ${ref.namespace ?? ''}`, {
+        verb: 'delete',
+        ...r,
+        namespace: ref.namespace,
+      });
+  }
+  return [...qs.values()];
+}
+
 export function describeQuestion(q: AccessQuestion): string {
   const res = q.group ? `${q.resource}.${q.group}` : q.resource;
   return `${q.verb} ${res}${q.namespace ? ` in namespace ${q.namespace}` : ' (cluster-wide)'}`;
