@@ -22,6 +22,7 @@ import {
   CERT_STORAGES,
   type HostConfig,
   ISTIO_API_VERSIONS,
+  type IstioApiVersionSetting,
   KEY_TYPES,
   LOAD_BALANCERS,
   LOAD_TARGETS,
@@ -108,6 +109,12 @@ const verifySchema = strict({
   samples: num(range(LIMITS.samples)).default(100),
 });
 
+/** `networking.istio.io/v1`, or just its version (`v1`, `v1beta1`, `v1alpha3`), or `auto`. */
+const SHORT_API_VERSIONS = ISTIO_API_VERSIONS.map((v) => v.slice(v.indexOf('/') + 1));
+const istioApiVersion = oneOf(['auto', ...ISTIO_API_VERSIONS, ...SHORT_API_VERSIONS]).transform(
+  (v) => (v === 'auto' || v.includes('/') ? v : `networking.istio.io/${v}`) as IstioApiVersionSetting,
+);
+
 export const configSchema = strict({
   namespace: str(checkNamespace).default('default'),
   app: str((v) => checkServiceName(v) ?? checkLabelValue(v)).default('flask'),
@@ -120,9 +127,7 @@ export const configSchema = strict({
     .array(hostSchema, { error: (issue) => `must be a list (got ${describe(issue.input)})` })
     .default(() => []),
   certs: certsSchema.default(() => defaultOf('certs')),
-  istio: strict({ apiVersion: oneOf(['auto', ...ISTIO_API_VERSIONS] as const).default('auto') }).default(() =>
-    defaultOf('istio'),
-  ),
+  istio: strict({ apiVersion: istioApiVersion.default('auto') }).default(() => defaultOf('istio')),
   build: buildSchema.default(() => defaultOf('build')),
   verify: verifySchema.default(() => defaultOf('verify')),
 });

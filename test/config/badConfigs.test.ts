@@ -290,7 +290,7 @@ const CASES: Case[] = [
     name: 'istio apiVersion',
     yaml: `istio: { apiVersion: networking.istio.io/v2 }\n${HOSTS}`,
     issues: [
-      'istio.apiVersion: "networking.istio.io/v2" is not allowed (auto, networking.istio.io/v1, networking.istio.io/v1beta1, networking.istio.io/v1alpha3)',
+      'istio.apiVersion: "networking.istio.io/v2" is not allowed (auto, networking.istio.io/v1, networking.istio.io/v1beta1, networking.istio.io/v1alpha3, v1, v1beta1, v1alpha3)',
     ],
   },
   {

@@ -95,6 +95,18 @@ describe('defaults', () => {
     ]);
   });
 
+  it('istio.apiVersion may be given as just the version (v1beta1 → networking.istio.io/v1beta1)', () => {
+    const hosts = 'hosts:\n  - { name: a.example.com, protocol: HTTP, route: v1 }\n';
+    const apiVersion = (v: string) =>
+      parseConfig(`istio: { apiVersion: ${v} }\n${hosts}`, { source: 'x', configDir: '/' }).config.istio
+        .apiVersion;
+    expect(apiVersion('v1')).toBe('networking.istio.io/v1');
+    expect(apiVersion('v1beta1')).toBe('networking.istio.io/v1beta1');
+    expect(apiVersion('v1alpha3')).toBe('networking.istio.io/v1alpha3');
+    expect(apiVersion('networking.istio.io/v1alpha3')).toBe('networking.istio.io/v1alpha3');
+    expect(apiVersion('auto')).toBe('auto');
+  });
+
   it('`key:` with no value means the default', () => {
     const text =
       'namespace:\ngateway:\n  name:\nhosts:\n  - { name: a.b, protocol: HTTPS, tls: , route: v1 }\n';
