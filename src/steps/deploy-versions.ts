@@ -14,13 +14,17 @@ export const deployVersionsStep = applyStep({
   }),
   manifests: ({ config }) => manifestsFor.deployVersions(config),
   async before({ io, config, log, outputs, ask }) {
-    // Only the name: the namespace is not ours to label or to delete on teardown.
-    const res = await io.cluster.apply({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: config.namespace },
-    });
-    if (res.outcome === 'created') log(`created    Namespace/${config.namespace}`);
+    // Created when missing, only the name: the namespace is not ours to label or to delete on teardown. An existing
+    // one is left alone: writing it needs `patch namespaces`, which preflight does not ask for (and many users lack).
+    const ns = { apiVersion: 'v1', kind: 'Namespace', name: config.namespace };
+    if (!(await io.cluster.get(ns))) {
+      const res = await io.cluster.apply({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: ns.name },
+      });
+      if (res.outcome === 'created') log(`created    Namespace/${config.namespace}`);
+    }
     // Preflight warned that the app pods would run without a sidecar: offer the label, never set it silently.
     if (outputs.preflight?.sidecarInjection === false && ask) {
       const message = `Label namespace ${config.namespace} with istio-injection=enabled (sidecars for the app pods)?`;

@@ -1,0 +1,80 @@
+// A namespace-scoped user (what `kubectl create rolebinding --clusterrole=edit` gives): may write in the app
+// namespace and read Namespace objects, but not patch them. What preflight lets through must then apply.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LiveCluster } from '../../src/io/kube/live.js';
+import { deployVersionsStep } from '../../src/steps/deploy-versions.js';
+import { exampleConfig, skipReason, useControlPlane } from './harness.js';
+
+async function grant(admin: LiveCluster) {
+  const rbac = 'rbac.authorization.k8s.io/v1';
+  const roleRef = (name: string) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name });
+  const subjects = [{ kind: 'User', name: 'restricted', apiGroup: 'rbac.authorization.k8s.io' }];
+  const objs = [
+    {
+      kind: 'ClusterRole',
+      metadata: { name: 'app-edit' },
+      rules: [
+        { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'create', 'patch'] },
+        { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'create', 'patch'] },
+      ],
+    },
+    {
+      kind: 'ClusterRole',
+      metadata: { name: 'ns-read' },
+      rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get'] }],
+    },
+    {
+      kind: 'RoleBinding',
+      metadata: { name: 'app-edit', namespace: 'default' },
+      roleRef: roleRef('app-edit'),
+      subjects,
+    },
+    { kind: 'ClusterRoleBinding', metadata: { name: 'ns-read' }, roleRef: roleRef('ns-read'), subjects },
+  ];
+  for (const o of objs) {
+    await admin.request({
+      method: 'PATCH',
+      path: `/apis/${rbac}/${o.kind === 'RoleBinding' ? 'namespaces/default/rolebindings' : `${o.kind.toLowerCase()}s`}/${o.metadata.name}`,
+      query: { fieldManager: 'test', force: 'true' },
+      body: { apiVersion: rbac, ...o },
+      contentType: 'application/apply-patch+yaml',
+      what: `rbac ${o.metadata.name}`,
+    });
+  }
+}
+
+describe.skipIf(skipReason)('a namespace-scoped user (real API server)', () => {
+  const suite = useControlPlane();
+  beforeAll(async () => {
+    await grant(suite().admin);
+  }, 60_000);
+
+  it('deploy-versions into an existing namespace does not write the Namespace (no `patch namespaces` needed)', async () => {
+    const { cp, connect } = suite();
+    const restricted = await connect({ kubeconfig: cp.restrictedKubeconfig });
+    const logs: string[] = [];
+    await deployVersionsStep.run({
+      config: exampleConfig(),
+      configDir: '.',
+      stateDir: '.',
+      io: { cluster: restricted, exec: undefined as never },
+      flags: {
+        mode: 'live',
+        yes: true,
+        includeSecrets: false,
+        forceConflicts: false,
+        wait: false,
+        waitTimeoutSeconds: 1,
+      },
+      outputs: {},
+      log: (l) => logs.push(l),
+      progress: () => undefined,
+      signal: new AbortController().signal,
+    });
+    expect(logs.filter((l) => !l.startsWith('not waiting'))).toEqual([
+      'created    Deployment/default/flask-v1',
+      'created    Deployment/default/flask-v2',
+      'created    Service/default/flask',
+    ]);
+  });
+});
