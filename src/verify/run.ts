@@ -1,5 +1,7 @@
 // Runs the checks with the real curl through Io.exec: concurrently (bounded), each retried with backoff until the
 // deadline, because Envoy takes a while to receive new config after an apply.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { WizardConfig } from '../config/types.js';
 import { InterruptedError, WizardError } from '../errors.js';
 import type { Exec } from '../io/types.js';
@@ -63,6 +65,21 @@ export function plannedVerification(
     args: curlArgs(spec, target, curlOptions(spec, MAX_TIME_SECONDS)),
     why: spec.title,
   }));
+}
+
+/**
+ * The CA and client files curl is given must exist: a missing one fails every attempt the same way (curl 77/58),
+ * so waiting out verify.timeoutSeconds would only hide it.
+ */
+function checkTlsFiles(specs: CheckSpec[]): void {
+  const files = new Set(specs.flatMap((s) => [s.tls.ca, s.tls.clientCert, s.tls.clientKey]));
+  const missing = [...files].filter((f): f is string => f !== undefined && !existsSync(f));
+  if (missing.length === 0) return;
+  throw new WizardError(
+    `certificate files verify needs are missing: ${missing.join(', ')}${missing.some((f) => !path.isAbsolute(f)) ? ` (relative to ${process.cwd()})` : ''}`,
+    1,
+    'run wizard from the directory the state was made in, or make the certificates again: wizard --from generate-certs',
+  );
 }
 
 async function curlOnce(
@@ -200,6 +217,7 @@ export async function runVerification(input: VerificationInput): Promise<VerifyR
   const deadline = started + timeoutSeconds * 1000;
   const target: Target = { address: input.address, httpPort: input.httpPort, httpsPort: input.httpsPort };
   const specs = buildChecks({ config: input.config, certs: input.certs });
+  checkTlsFiles(specs);
   const limit = Math.max(1, input.concurrency ?? 8);
   const run = async (spec: CheckSpec) => {
     const c = await runCheck(spec, input, target, deadline);

@@ -329,6 +329,38 @@ describe('inputs and environment', () => {
     }
   });
 
+  it('certificate files missing (state made in another directory): fails at once naming them, runs no curl', async () => {
+    const calls: string[] = [];
+    const real = createExec();
+    const exec = {
+      ...real,
+      run: (cmd: string, args: readonly string[]) => {
+        calls.push(cmd);
+        return real.run(cmd, args);
+      },
+    };
+    const relative = {
+      caCert: 'st/certs/ca.crt',
+      caKey: 'st/certs/ca.key',
+      hosts: {
+        'flask.example1.com': { cert: 'st/certs/a/tls.crt', key: 'st/certs/a/tls.key' },
+        'flask.example2.com': { cert: 'st/certs/b/tls.crt', key: 'st/certs/b/tls.key' },
+      },
+    };
+    const err = await runVerification({
+      config: plan(exampleHosts()),
+      certs: relative,
+      ...target,
+      exec,
+      timeoutSeconds: 600,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WizardError);
+    expect((err as WizardError).exitCode).toBe(1);
+    expect((err as WizardError).message).toMatch(/missing: st\/certs\/ca\.crt \(relative to .+\)$/);
+    expect((err as WizardError).hint).toMatch(/wizard --from generate-certs/);
+    expect(calls).toEqual([]);
+  });
+
   it('an abort (Ctrl-C) stops the retries with an InterruptedError', async () => {
     const port = await freePort();
     const ac = new AbortController();
