@@ -35,6 +35,10 @@ function parseCert(file: string, text: string): X509Certificate | string {
   if (!text.includes('-----BEGIN CERTIFICATE-----')) {
     return `${file} is not a PEM certificate (expected a -----BEGIN CERTIFICATE----- block)`;
   }
+  // The certificate file is copied world-readable and shipped as tls.crt: a key bundled into it would leak.
+  if (/-{5}BEGIN [A-Z ]*PRIVATE KEY-{5}/.test(text)) {
+    return `${file} also contains a private key; give only certificates here and the key in keyFile`;
+  }
   try {
     return new X509Certificate(text);
   } catch {

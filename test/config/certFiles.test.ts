@@ -1,7 +1,7 @@
 // Bring-your-own certificates, with real key pairs made at test time (openssl and selfsigned), never committed.
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
@@ -191,6 +191,14 @@ describe('bring-your-own certificates', () => {
     const found = issues(hostYaml('old.example.com', cert, key));
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(new RegExp(`^hosts\\[0\\]\\.tls\\.certFile: ${cert} expired on .+ GMT$`));
+  });
+
+  it('rejects a certificate file that bundles the private key (it would be stored 0644 and sent as tls.crt)', () => {
+    const combined = write('combined.pem', `${readFileSync(a.cert, 'utf8')}${readFileSync(a.key, 'utf8')}`);
+    const found = issues(hostYaml('a.example.com', combined, a.key));
+    expect(found).toEqual([
+      `hosts[0].tls.certFile: ${combined} also contains a private key; give only certificates here and the key in keyFile`,
+    ]);
   });
 
   it('reports problems in several hosts at once', () => {
