@@ -129,6 +129,7 @@ describe('preflight pieces', () => {
       expect(qs).toContain(`${verb} secrets in namespace istio-system`);
     }
     expect(qs).toContain('create namespaces (cluster-wide)');
+    expect(qs).toContain('patch namespaces (cluster-wide)');
     expect(qs).toContain('list pods in namespace istio-system');
     expect(new Set(qs).size).toBe(qs.length);
   });

@@ -1,8 +1,9 @@
 // A namespace-scoped user (what `kubectl create rolebinding --clusterrole=edit` gives): may write in the app
-// namespace and read Namespace objects, but not patch them. What preflight lets through must then apply.
+// namespace and read and create Namespace objects, but not patch them. What preflight lets through must then apply.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LiveCluster } from '../../src/io/kube/live.js';
 import { deployVersionsStep } from '../../src/steps/deploy-versions.js';
+import { runPreflight } from '../../src/steps/preflight.js';
 import { exampleConfig, skipReason, useControlPlane } from './harness.js';
 
 async function grant(admin: LiveCluster) {
@@ -21,7 +22,7 @@ async function grant(admin: LiveCluster) {
     {
       kind: 'ClusterRole',
       metadata: { name: 'ns-read' },
-      rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get'] }],
+      rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'create'] }],
     },
     {
       kind: 'RoleBinding',
@@ -76,5 +77,19 @@ describe.skipIf(skipReason)('a namespace-scoped user (real API server)', () => {
       'created    Deployment/default/flask-v2',
       'created    Service/default/flask',
     ]);
+  });
+
+  it('preflight finds that a new namespace cannot be created with server-side apply (create without patch)', async () => {
+    const { cp, connect } = suite();
+    const restricted = await connect({ kubeconfig: cp.restrictedKubeconfig });
+    const config = exampleConfig();
+    config.namespace = 'brand-new';
+    const lines: string[] = [];
+    const err = await runPreflight(restricted, config, (l) => lines.push(l)).catch((e) => e);
+    expect(err.message).toMatch(/^preflight failed/);
+    expect(lines).toContain(
+      'FAIL  permission missing: cannot patch namespaces (cluster-wide) — fix: ask a cluster admin for a Role/ClusterRole granting "patch" on namespaces, or use another --context',
+    );
+    expect(lines.some((l) => l.includes('cannot create namespaces'))).toBe(false);
   });
 });

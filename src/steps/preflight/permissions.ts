@@ -25,7 +25,11 @@ export function accessQuestions(
     for (const verb of ['get', 'create', 'patch']) add({ verb, ...r, namespace: ref.namespace });
   }
   add({ verb: 'get', group: '', resource: 'namespaces' });
-  if (opts.createNamespace) add({ verb: 'create', group: '', resource: 'namespaces' });
+  // Created with server-side apply: a PATCH that creates, so the API server checks both verbs.
+  if (opts.createNamespace) {
+    add({ verb: 'create', group: '', resource: 'namespaces' });
+    add({ verb: 'patch', group: '', resource: 'namespaces' });
+  }
   add({ verb: 'list', group: '', resource: 'pods', namespace: opts.gatewayNamespace });
   add({ verb: 'list', group: '', resource: 'services', namespace: opts.gatewayNamespace });
   return [...qs.values()];
