@@ -12,6 +12,7 @@ import {
   curlArgs,
   curlErrorLine,
   parseTransfers,
+  plannedCurl,
   portFor,
   type Target,
   urlFor,
@@ -60,11 +61,9 @@ export function plannedVerification(
   certs: CertPaths | undefined,
   target: Target,
 ): PlannedCommand[] {
-  return buildChecks({ config, certs }).map((spec) => ({
-    cmd: 'curl',
-    args: curlArgs(spec, target, curlOptions(spec, MAX_TIME_SECONDS)),
-    why: spec.title,
-  }));
+  return buildChecks({ config, certs }).map((spec) =>
+    plannedCurl(spec, target, curlOptions(spec, MAX_TIME_SECONDS)),
+  );
 }
 
 /**
