@@ -60,6 +60,18 @@ function parseKey(file: string, text: string): KeyObject | string {
   }
 }
 
+/** Whether `key` belongs to a certificate after the first one in the file: a chain in the wrong order. */
+function matchesLaterCert(text: string, key: KeyObject): boolean {
+  const blocks = text.match(/-{5}BEGIN CERTIFICATE-{5}[\s\S]+?-{5}END CERTIFICATE-{5}/g) ?? [];
+  return blocks.slice(1).some((pem) => {
+    try {
+      return keyMatches(new X509Certificate(pem), key);
+    } catch {
+      return false;
+    }
+  });
+}
+
 /**
  * A certificate that does not name the host is a warning (clients will reject it, but the person may know better);
  * the SAN is what counts, as for modern clients and for generate-certs (certs/inspect.ts coversHost).
@@ -100,8 +112,10 @@ export function checkCertFiles(
   let key: KeyObject | undefined;
   const certAbs = certGiven ? resolve(configDir, certFile) : '';
   const keyAbs = keyGiven ? resolve(configDir, keyFile) : '';
+  let certText = '';
   if (certGiven) {
     const read = readText(certAbs);
+    if ('text' in read) certText = read.text;
     const parsed = 'text' in read ? parseCert(certAbs, read.text) : read.error;
     const problem = typeof parsed === 'string' ? parsed : validityProblem(parsed, certAbs);
     if (problem) issues.push({ path: [...tlsPath, 'certFile'], message: problem });
@@ -114,10 +128,17 @@ export function checkCertFiles(
     else key = parsed;
   }
   if (cert && key && !keyMatches(cert, key)) {
-    issues.push({
-      path: [...tlsPath, 'keyFile'],
-      message: `${keyAbs} does not match the certificate in ${certAbs}`,
-    });
+    issues.push(
+      matchesLaterCert(certText, key)
+        ? {
+            path: [...tlsPath, 'certFile'],
+            message: `${certAbs} must start with the server certificate (the one for keyFile), then its intermediates`,
+          }
+        : {
+            path: [...tlsPath, 'keyFile'],
+            message: `${keyAbs} does not match the certificate in ${certAbs}`,
+          },
+    );
   }
   const warnings = cert ? coverageWarnings(cert, host, formatPath([...tlsPath, 'certFile']), certAbs) : [];
   return { issues, warnings };

@@ -201,6 +201,13 @@ describe('bring-your-own certificates', () => {
     ]);
   });
 
+  it('names a chain in the wrong order (intermediate first) instead of calling the key a mismatch', () => {
+    const reversed = write('reversed.pem', `${readFileSync(b.cert, 'utf8')}${readFileSync(a.cert, 'utf8')}`);
+    expect(issues(hostYaml('a.example.com', reversed, a.key))).toEqual([
+      `hosts[0].tls.certFile: ${reversed} must start with the server certificate (the one for keyFile), then its intermediates`,
+    ]);
+  });
+
   it('reports problems in several hosts at once', () => {
     const yaml =
       `${hostYaml('a.example.com', a.cert, b.key)}` +
