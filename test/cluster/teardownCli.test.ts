@@ -39,9 +39,9 @@ describe.skipIf(skipReason)('wizard teardown (real API server, built CLI)', () =
   }, 300_000);
 
   it('--dry-run=server deletes nothing, says so, and keeps the progress and the certificates', async () => {
+    // No --yes and no terminal: a dry run has nothing to confirm.
     const r = await runWizard([
       'teardown',
-      '--yes',
       '--dry-run=server',
       '--purge-certs',
       '--kubeconfig',

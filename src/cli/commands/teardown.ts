@@ -38,7 +38,8 @@ export async function teardownCommand(args: CliArgs, env: { interactive: boolean
     for (const r of refs) note(`  ${refText(r)}`);
   }
   await checkDeletePermissions(cluster, refs);
-  if (refs.length && !args.yes) {
+  // A server dry run deletes nothing: no confirmation to ask for.
+  if (refs.length && !args.yes && !dryRun) {
     if (!env.interactive && !canPrompt()) {
       throw new UsageError(
         'teardown needs confirmation and there is no terminal to ask',
