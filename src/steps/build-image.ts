@@ -171,12 +171,14 @@ export const buildImageStep: Step<keyof Ctx> = {
 
     const { found, tried } = await findTool(io.exec, config.build.tool);
     if (!found) {
+      // A configured tool that is missing while another one is installed: say so.
+      const other = config.build.tool ? (await findTool(io.exec, undefined)).found?.tool : undefined;
       throw new WizardError(
         config.build.tool
-          ? `build.tool is ${config.build.tool}, but ${config.build.tool} is not on PATH`
+          ? `build.tool (--build-tool) is ${config.build.tool}, but ${config.build.tool} is not on PATH`
           : `no container tool found on PATH (looked for ${tried.join(', ')})`,
         1,
-        `${tried.map((t) => INSTALL_HINT[t]).join(', or ')}; or set build.enabled: false to use a prebuilt image`,
+        `${tried.map((t) => INSTALL_HINT[t]).join(', or ')}${other ? `; or use ${other}, which is on PATH (build.tool / --build-tool ${other})` : ''}; or set build.enabled: false to use a prebuilt image`,
       );
     }
     const tool = found.tool;

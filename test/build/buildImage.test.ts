@@ -217,7 +217,8 @@ describe('build-image: failures say what to do next', () => {
         stepContext(buildConfig({ build: { enabled: true, tool: 'nerdctl', load: 'none' } })),
       ),
     );
-    expect(err.message).toBe('build.tool is nerdctl, but nerdctl is not on PATH');
+    expect(err.message).toBe('build.tool (--build-tool) is nerdctl, but nerdctl is not on PATH');
+    expect(err.hint).toMatch(/or use docker, which is on PATH \(build\.tool \/ --build-tool docker\)/);
   });
 
   it('the daemon is not running: nothing is built', async () => {
