@@ -6,6 +6,7 @@ import { findMissingAnswers, loadConfig, loadRawConfig, validateConfig } from '.
 import type { WizardConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import type { WizardState } from '../state/index.js';
+import { interactiveUiBlocker } from '../ui/env.js';
 import type { CliArgs } from './args.js';
 import { note } from './out.js';
 
@@ -73,7 +74,7 @@ export async function resolveAnswers(
   }
   const missing = findMissingAnswers({});
   throw new UsageError(
-    `no answers and no terminal to ask them: missing ${missing.join(', ')}`,
+    `no answers, and no questions without an interactive terminal (${interactiveUiBlocker() ?? 'no terminal'}): missing ${missing.join(', ')}`,
     missing.map((k) => `${k}: set it in a config file and pass --config FILE`),
     'pass --config FILE (see assets/wizard.example.yaml), or --yes to use the bundled example',
   );

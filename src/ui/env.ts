@@ -38,20 +38,31 @@ export function isCi(env: Env = process.env): boolean {
 /**
  * The interactive (Ink + prompts) UI needs a TTY on both ends: keys in on stdin, frames out on stderr. With CI
  * set or TERM=dumb we use plain lines even on a TTY (no cursor movement in logs, no redraws on dumb terminals).
+ * Returns why it cannot be used here (for messages), or undefined when it can.
  */
-export function canUseInteractiveUi(
+export function interactiveUiBlocker(
   streams: {
     stdin: { isTTY?: boolean };
     stderr: { isTTY?: boolean; columns?: number; rows?: number };
   } = process,
   env: Env = process.env,
-): boolean {
-  if (isCi(env) || env.TERM === 'dumb') return false;
-  if (streams.stdin.isTTY !== true || streams.stderr.isTTY !== true) return false;
+): string | undefined {
+  if (isCi(env)) return 'CI is set';
+  if (env.TERM === 'dumb') return 'TERM=dumb';
+  if (streams.stdin.isTTY !== true) return 'stdin is not a terminal';
+  if (streams.stderr.isTTY !== true) return 'stderr is not a terminal';
   // A pty nobody sized (0 × 0, e.g. under `script` without a terminal) would make Ink draw one character per
   // line and clear the screen on every frame: use plain lines there.
   const { columns, rows } = streams.stderr;
-  return !(columns === 0 || rows === 0);
+  if (columns === 0 || rows === 0) return 'the terminal has no size';
+  return undefined;
+}
+
+export function canUseInteractiveUi(
+  streams?: Parameters<typeof interactiveUiBlocker>[0],
+  env?: Env,
+): boolean {
+  return interactiveUiBlocker(streams, env) === undefined;
 }
 
 /** Whether we may ask a question at all (prompts render on stderr but read stdin). */

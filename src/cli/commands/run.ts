@@ -1,7 +1,7 @@
 // `wizard` / `wizard run`: resolve the answers and the state, pick the steps, connect (or not), run, print.
 
 import type { WizardConfig } from '../../config/types.js';
-import { WizardError } from '../../errors.js';
+import { UsageError, WizardError } from '../../errors.js';
 import { analysisError, analyzeManifests, formatFinding } from '../../manifests/analyze.js';
 import { REDACTED_ANNOTATION, redactSecrets, toYamlStream } from '../../manifests/index.js';
 import type { K8sObject } from '../../manifests/types.js';
@@ -21,6 +21,7 @@ import {
 import { STEPS } from '../../steps/index.js';
 import { plannedObjects } from '../../steps/preflight/planned.js';
 import type { RuntimeFlags, StepId, StepOutputs } from '../../steps/types.js';
+import { interactiveUiBlocker } from '../../ui/env.js';
 import { createPlainRenderer } from '../../ui/plain.js';
 import { type Answers, resolveAnswers } from '../answers.js';
 import type { CliArgs } from '../args.js';
@@ -35,6 +36,14 @@ export interface RunEnv {
 }
 
 export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
+  // Nobody can be asked "Run <step>?": changing a cluster then takes an explicit --yes (like teardown).
+  if (!env.interactive && !args.yes && args.mode === 'live') {
+    throw new UsageError(
+      `cannot ask before each step changes the cluster: no interactive terminal (${interactiveUiBlocker() ?? 'no terminal'})`,
+      [],
+      'pass --yes (with --config FILE for the answers) to go ahead everywhere, or --dry-run to only print the manifests',
+    );
+  }
   if (args.reset) await resetState(args.stateDir);
   let state = await loadState(args.stateDir);
 
