@@ -5,7 +5,6 @@ import { MANAGER } from '../../config/types.js';
 import { WizardError } from '../../errors.js';
 import type { K8sObject } from '../../manifests/types.js';
 import type { ApplyOutcome, ApplyResult, ObjectRef } from '../types.js';
-import { KubeApiError } from './errors.js';
 import { objectPath, type ResourceInfo, type Resources, refString } from './resources.js';
 import type { Transport } from './transport.js';
 
@@ -256,11 +255,6 @@ export async function deleteObject(ctx: ApplyContext, ref: ObjectRef): Promise<'
     allow: [404],
   });
   return res.status === 404 ? 'absent' : 'deleted';
-}
-
-/** True when the error is the API server's 404 (callers that probe treat it as "absent"). */
-export function isNotFound(e: unknown): boolean {
-  return e instanceof KubeApiError && e.status === 404;
 }
 
 export function assertObject(obj: K8sObject): void {

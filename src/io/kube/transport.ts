@@ -121,9 +121,7 @@ export class Transport {
         rejectUnauthorized: o.rejectUnauthorized,
         servername: o.servername,
       };
-      this.agent = this.target.server.startsWith('http:')
-        ? new http.Agent({ keepAlive: true, maxSockets: 16 })
-        : new https.Agent({ keepAlive: true, maxSockets: 16, ...tls });
+      this.agent = new https.Agent({ keepAlive: true, maxSockets: 16, ...tls });
     }
     o.agent = this.agent;
     return o;
