@@ -76,7 +76,15 @@ export function checkHostName(value: string): string | undefined {
     return `${quote(value)}: a wildcard is only allowed as the whole left-most label, like *.example.com`;
   }
   const problem = subdomainProblem(rest, true);
-  if (!problem) return value.length > 253 ? `${quote(value)} is longer than 253 characters` : undefined;
+  if (!problem) {
+    if (value.length > 253) return `${quote(value)} is longer than 253 characters`;
+    // Istio's own rule (an all-numeric top-level label reads as an IP address, which is not a host name).
+    const tld = rest.slice(rest.lastIndexOf('.') + 1);
+    if (/^[0-9]+$/.test(tld)) {
+      return `${quote(value)}: the last label ${quote(tld)} is all digits; Istio rejects that (an IP address is not a host name)`;
+    }
+    return undefined;
+  }
   // Re-quote with the full name so the message names what the person typed.
   return rest === value ? problem : problem.replace(quote(rest), quote(value));
 }

@@ -82,6 +82,13 @@ describe('checkHostName', () => {
       'xn--bcher-kva.example',
     ]);
   });
+  it('rejects an all-digit last label, as Istio does (IP addresses are not host names)', () => {
+    expect(checkHostName('10.0.0.1')).toBe(
+      '"10.0.0.1": the last label "1" is all digits; Istio rejects that (an IP address is not a host name)',
+    );
+    rejects(checkHostName, ['*.example.123', '8080']);
+    accepts(checkHostName, ['123.example.com', 'a.1b', '*.0x1']);
+  });
   it('rejects wildcards anywhere else', () => {
     const rule = 'a wildcard is only allowed as the whole left-most label, like *.example.com';
     for (const v of ['*', '*.', '**.a.com', '*a.com', 'a.*.com', 'a.com.*', '*.*.a.com']) {
