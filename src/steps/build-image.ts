@@ -84,7 +84,7 @@ function failure(c: BuildCommand, tool: BuildTool, image: string, tail: string[]
       return new WizardError(
         `pushing ${image} failed${detail}`,
         1,
-        `log in to ${imageRegistry(image) ?? 'the registry'} (\`${tool} login\`), or set build.load to load into a local cluster`,
+        `log in to the registry (\`${`${tool} login ${imageRegistry(image) ?? ''}`.trim()}\`) and check that you may push there, or set build.load to load into a local cluster`,
       );
     case 'save':
       return new WizardError(

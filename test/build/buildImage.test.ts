@@ -299,7 +299,8 @@ describe('build-image: failures say what to do next', () => {
       buildImageStep.run(stepContext(buildConfig({ image: 'ghcr.io/me/flask:v2' }), preflight())),
     );
     expect(err.message).toMatch(/pushing ghcr.io\/me\/flask:v2 failed/);
-    expect(err.hint).toMatch(/docker login/);
+    // `docker login` alone logs in to Docker Hub, not to the image's registry.
+    expect(err.hint).toMatch(/`docker login ghcr\.io`/);
   });
 });
 
