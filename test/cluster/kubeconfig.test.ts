@@ -137,3 +137,16 @@ describe('kubeconfig loading', () => {
     expect(k.target).toMatchObject({ auth: 'exec', execCommand: 'gke-gcloud-auth-plugin' });
   });
 });
+
+describe('kubeconfig server URL', () => {
+  it('a server without a scheme is https, as kubectl takes it (not "Invalid URL")', async () => {
+    const file = kubeconfig('noscheme.yaml', {
+      clusters: [['c', '127.0.0.1:6443']],
+      contexts: [['x', 'c']],
+      current: 'x',
+    });
+    const got = await loadKubeconfig({ kubeconfig: file, env: {} });
+    expect(got.server).toBe('https://127.0.0.1:6443');
+    expect(got.target.server).toBe('https://127.0.0.1:6443');
+  });
+});

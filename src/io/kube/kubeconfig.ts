@@ -131,7 +131,9 @@ export async function loadKubeconfig(opts: KubeconfigOptions): Promise<LoadedKub
   if (ctx.user && !kc.getUser(ctx.user)) {
     throw new WizardError(`context "${contextName}" refers to user "${ctx.user}", which is not in ${where}`);
   }
-  const server = cluster.server.replace(/\/+$/, '');
+  // kubectl takes a server without a scheme (`10.0.0.1:6443`) as https.
+  const bare = cluster.server.replace(/\/+$/, '');
+  const server = /^[a-z][a-z0-9+.-]*:\/\//i.test(bare) ? bare : `https://${bare}`;
   const user = kc.getCurrentUser();
   return {
     kc,
