@@ -47,9 +47,10 @@ export function createPlainRenderer(
         order = ev.steps.map((s) => s.id);
         const target = ev.target ? ` against ${ev.target}` : '';
         line(`istio-ingress-wizard: ${order.length} steps${target}`);
+        // Steps this run leaves out: done by an earlier run, or skipped (then, or now by --skip/--from/--to).
         for (const s of ev.steps) {
-          if (s.status === 'done' || s.status === 'skipped')
-            line(`${tag(s.id)} ${paint(s.status, s.status)} (earlier run)`);
+          if (s.status === 'done') line(`${tag(s.id)} ${paint('done', 'done')} (earlier run)`);
+          if (s.status === 'skipped') line(`${tag(s.id)} ${paint('skipped', 'skipped')} (not in this run)`);
         }
         return;
       }

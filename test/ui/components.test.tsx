@@ -68,6 +68,10 @@ describe('StepList', () => {
     for (const line of lines(lastFrame())) expect(visibleWidth(line)).toBeLessThanOrEqual(80);
     expect(lastFrame()).toContain('…');
     expect(lines(lastFrame())[0]).toMatch(/done\s+earlier/);
+    // Skipped rows at the start may be left out by this run's --skip/--from/--to: no "earlier" for them.
+    patch(steps, 1, { status: 'skipped', earlier: true });
+    const skipped = render(<StepList steps={steps} now={NOW} width={80} />);
+    expect(lines(skipped.lastFrame())[1]).toMatch(/\[2\/9\] build-image\s+skipped\s+note/);
     expect(lines(lastFrame())[2]).toContain('1h 02m');
   });
 

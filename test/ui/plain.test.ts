@@ -146,4 +146,22 @@ describe('plain renderer', () => {
       "$ curl --write-out $'\\n@@wizard-curl@@ %{http_code}\\n' 'it'\\''s' https://a/",
     ]);
   });
+
+  it('says "not in this run" for a step left out now (--to), not "earlier run"', () => {
+    const c = capture();
+    c.emit({
+      type: 'run-start',
+      steps: STEP_IDS.map((id, i) => ({
+        id,
+        title: id,
+        status: i === 0 ? 'done' : i < 4 ? 'pending' : 'skipped',
+      })),
+    });
+    expect(c.lines().slice(0, 3)).toEqual([
+      'istio-ingress-wizard: 9 steps',
+      '[1/9] preflight done (earlier run)',
+      '[5/9] add-hosts skipped (not in this run)',
+    ]);
+    expect(c.raw()).not.toMatch(/skipped \(earlier run\)/);
+  });
 });

@@ -23,7 +23,8 @@ export function elapsedOf(row: StepRow, now: number): string {
   if ((row.status === 'done' || row.status === 'failed') && row.durationMs !== undefined && !row.earlier) {
     return formatDuration(row.durationMs);
   }
-  if (row.earlier && (row.status === 'done' || row.status === 'skipped')) return 'earlier';
+  // A skipped row may be skipped now (--skip, --from, --to), not by an earlier run: no time word for it.
+  if (row.earlier && row.status === 'done') return 'earlier';
   return '';
 }
 
