@@ -17,6 +17,8 @@ export interface BuildInput {
   tool: BuildTool;
   image: string;
   context: string;
+  /** The build file, when it is not the context's Dockerfile (-f). */
+  file?: string;
   ship: ShipTarget;
   /** Where image archives go when the cluster tool can't read the engine's store directly. */
   archiveDir: string;
@@ -32,7 +34,7 @@ export function buildCommands(input: BuildInput): BuildCommand[] {
     { ...daemonCheck(tool), phase: 'daemon' },
     {
       cmd: tool,
-      args: ['build', '-t', image, context],
+      args: ['build', ...(input.file ? ['-f', input.file] : []), '-t', image, context],
       why: `build ${image} from ${context}`,
       phase: 'build',
     },

@@ -51,6 +51,12 @@ function checkTaggable(image: string): void {
   }
 }
 
+/** docker reads only `Dockerfile` by default: a context with just a `Containerfile` gets it named with -f. */
+function containerfileOnly(dir: string): string | undefined {
+  const containerfile = path.join(dir, 'Containerfile');
+  return !existsSync(path.join(dir, 'Dockerfile')) && existsSync(containerfile) ? containerfile : undefined;
+}
+
 function checkContext(dir: string, configured: boolean): void {
   const field = configured ? 'build.context' : 'the bundled flask/ directory';
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
@@ -144,10 +150,12 @@ export const buildImageStep: Step<keyof Ctx> = {
     }
     // Without a tool on PATH the plan still shows what would run with the first candidate.
     const tool = found?.tool ?? tried[0] ?? 'docker';
+    const context = buildContextDir(config, ctx.configDir);
     const commands = buildCommands({
       tool,
       image: config.image,
-      context: buildContextDir(config, ctx.configDir),
+      context,
+      file: containerfileOnly(context),
       ship,
       archiveDir: archiveDir(ctx.stateDir),
     });
@@ -186,6 +194,7 @@ export const buildImageStep: Step<keyof Ctx> = {
       tool,
       image: config.image,
       context,
+      file: containerfileOnly(context),
       ship,
       archiveDir: archiveDir(ctx.stateDir),
     });

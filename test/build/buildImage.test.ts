@@ -189,9 +189,11 @@ describe('build-image: build and ship', () => {
     mkdirSync(path.join(ctx.stateDir, 'app'));
     writeFileSync(path.join(ctx.stateDir, 'app', 'Containerfile'), 'FROM scratch\n');
     await buildImageStep.run(ctx);
+    const app = path.join(ctx.stateDir, 'app');
+    // Only a Containerfile: named with -f (docker reads only a Dockerfile by default).
     expect(f.lines()).toEqual([
       'podman info',
-      `podman build -t python-flask-server:v2 ${path.join(ctx.stateDir, 'app')}`,
+      `podman build -f ${app}/Containerfile -t python-flask-server:v2 ${app}`,
     ]);
   });
 });
