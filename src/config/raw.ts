@@ -18,6 +18,11 @@ export function dropNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(dropNulls);
   if (!isMap(value)) return value;
   const out: RawMap = {};
-  for (const [key, v] of Object.entries(value)) if (v !== null) out[key] = dropNulls(v);
+  for (const [key, v] of Object.entries(value)) {
+    // defineProperty, not `out[key] =`: a `__proto__` key must stay a key (reported as unknown), not become the
+    // map's prototype, whose keys every check would then see without the schema seeing them.
+    if (v !== null)
+      Object.defineProperty(out, key, { value: dropNulls(v), enumerable: true, writable: true });
+  }
   return out;
 }

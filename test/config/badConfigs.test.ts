@@ -225,6 +225,14 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: 'a __proto__ key is an unknown key, not a prototype (nor an empty map)',
+    yaml: 'hosts:\n  - { name: a.example.com, protocol: HTTP, route: v1, __proto__: { route: v9 } }\ngateway: { selector: { __proto__: x } }\n',
+    issues: [
+      "gateway.selector.__proto__: label key \"__proto__\" is not valid (optional DNS prefix and '/', then letters, digits, '-', '_', '.', starting and ending with a letter or digit)",
+      'hosts[0].__proto__: unknown key (allowed: name, protocol, tls, route, routes)',
+    ],
+  },
+  {
     name: 'empty selector',
     yaml: `gateway: { selector: {} }\n${HOSTS}`,
     issues: [
