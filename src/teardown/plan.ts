@@ -4,6 +4,13 @@
 import { MANAGED_BY_LABEL, MANAGER, type WizardConfig } from '../config/types.js';
 import { WizardError } from '../errors.js';
 import type { ClusterIo, ObjectRef } from '../io/types.js';
+import {
+  FILE_MOUNT_CA_DIR,
+  FILE_MOUNT_CA_SECRET,
+  FILE_MOUNT_CERTS_DIR,
+  FILE_MOUNT_CERTS_SECRET,
+} from '../manifests/secrets.js';
+import type { K8sObject } from '../manifests/types.js';
 import { ISTIO_GROUP, pickApiVersion } from '../steps/preflight/istio.js';
 import { deleteQuestions, describeQuestion } from '../steps/preflight/permissions.js';
 import { plannedRefs } from '../steps/preflight/planned.js';
@@ -37,7 +44,7 @@ export async function planTeardown(cluster: ClusterIo, config: WizardConfig): Pr
 export async function scanTeardown(
   cluster: ClusterIo,
   config: WizardConfig,
-): Promise<{ refs: ObjectRef[]; leftovers: ObjectRef[] }> {
+): Promise<{ refs: ObjectRef[]; leftovers: ObjectRef[]; inUse: { ref: ObjectRef; by: string }[] }> {
   const served = await cluster.servedVersions(ISTIO_GROUP);
   // Any served version reads the same stored objects; prefer the configured one when it is served.
   const apiVersion = pickApiVersion(served, config.istio.apiVersion) ?? pickApiVersion(served, 'auto');
@@ -67,7 +74,54 @@ export async function scanTeardown(
       else leftovers.push(ref);
     }
   }
-  return { refs: wanted.filter((r) => present.has(key(r))).reverse(), leftovers };
+  // Secret names come from the hosts only: the same hosts set up for another app namespace share them. A secret
+  // another wizard Gateway still uses is kept (its name is in this plan, but it is not only this plan's).
+  const users = apiVersion ? await secretUsers(cluster, config, apiVersion) : new Map<string, string>();
+  const inUse: { ref: ObjectRef; by: string }[] = [];
+  const refs = wanted.filter((r) => {
+    if (!present.has(key(r))) return false;
+    const by = r.kind === 'Secret' ? users.get(r.name) : undefined;
+    if (by) inUse.push({ ref: r, by });
+    return !by;
+  });
+  return { refs: refs.reverse(), leftovers, inUse };
+}
+
+/** Secret name → the wizard Gateway (not this plan's) whose servers use it, by credentialName or file mount. */
+async function secretUsers(
+  cluster: ClusterIo,
+  config: WizardConfig,
+  apiVersion: string,
+): Promise<Map<string, string>> {
+  let gateways: K8sObject[];
+  try {
+    gateways = await cluster.list({
+      apiVersion,
+      kind: 'Gateway',
+      labelSelector: `${MANAGED_BY_LABEL}=${MANAGER}`,
+    });
+  } catch {
+    return new Map(); // cannot list Gateways in all namespaces: nothing known to share
+  }
+  const users = new Map<string, string>();
+  for (const gw of gateways) {
+    const ns = gw.metadata.namespace ?? '';
+    if (ns === config.namespace && gw.metadata.name === config.gateway.name) continue;
+    const by = `Gateway/${ns}/${gw.metadata.name}`;
+    for (const server of (gw.spec?.servers ?? []) as { tls?: Record<string, unknown> }[]) {
+      const tls = server.tls ?? {};
+      if (typeof tls.credentialName === 'string') {
+        users.set(tls.credentialName, by);
+        users.set(`${tls.credentialName}-cacert`, by);
+      }
+      for (const v of Object.values(tls)) {
+        if (typeof v !== 'string') continue;
+        if (v.startsWith(`${FILE_MOUNT_CERTS_DIR}/`)) users.set(FILE_MOUNT_CERTS_SECRET, by);
+        if (v.startsWith(`${FILE_MOUNT_CA_DIR}/`)) users.set(FILE_MOUNT_CA_SECRET, by);
+      }
+    }
+  }
+  return users;
 }
 
 /**

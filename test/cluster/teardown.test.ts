@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ObjectRef } from '../../src/io/types.js';
 import { buildManifests } from '../../src/manifests/index.js';
 import type { K8sObject } from '../../src/manifests/types.js';
-import { checkDeletePermissions, planTeardown, runTeardown } from '../../src/teardown/index.js';
+import { checkDeletePermissions, planTeardown, runTeardown, scanTeardown } from '../../src/teardown/index.js';
 import { installCrds, wizardCrds } from '../support/crds.js';
 import { exampleConfig, fakeCerts, skipReason, useControlPlane, weightedConfig } from './harness.js';
 
@@ -59,6 +59,18 @@ describe.skipIf(skipReason)('teardown (real API server)', () => {
     expect(refs[0]?.kind).toBe('Gateway');
     expect(refs.map(text)).not.toContain('VirtualService/default/someone-elses-vs');
     expect(refs.map(text)).not.toContain('Secret/istio-system/flask-example2-com-tls');
+  });
+
+  it('keeps the TLS secrets another setup of the same hosts (other app namespace) still uses', async () => {
+    const { admin } = suite();
+    // The same hosts, torn down for an app namespace that was never set up: the secrets in istio-system carry the
+    // same names, but they are Gateway/default/flask-gateway's.
+    const elsewhere = { ...config, namespace: 'elsewhere' };
+    const scan = await scanTeardown(admin, elsewhere);
+    expect(scan.refs.map(text)).toEqual([]);
+    expect(scan.inUse.map((u) => `${text(u.ref)} by ${u.by}`)).toEqual([
+      'Secret/istio-system/flask-example1-com-tls by Gateway/default/flask-gateway',
+    ]);
   });
 
   it('checks every delete is allowed before deleting anything (a user without delete rights)', async () => {

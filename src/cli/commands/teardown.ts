@@ -26,7 +26,8 @@ export async function teardownCommand(args: CliArgs, env: { interactive: boolean
     `cluster: context "${t.context}" at ${t.server}${dryRun ? ' (server dry-run: nothing is deleted)' : ''}`,
   );
 
-  const { refs, leftovers } = await scanTeardown(cluster, config);
+  const { refs, leftovers, inUse } = await scanTeardown(cluster, config);
+  for (const { ref, by } of inUse) note(`not deleted: ${refText(ref)} is still used by ${by}`);
   for (const r of leftovers) {
     note(
       `not deleted: ${refText(r)} has the wizard's label but is not in the current plan (from an earlier config?); to remove it: ${kubectlDelete(r)}`,
