@@ -1,8 +1,8 @@
 // verify: live curl checks against the ingress gateway — each host answers with its version (or its weighted
 // split), over the right scheme only, with a certificate the generated CA trusts. Logic in src/verify/.
 import type { WizardConfig } from '../config/types.js';
-import { UsageError, WizardError } from '../errors.js';
-import { resolveTarget, type VerifyTarget } from '../verify/address.js';
+import { WizardError } from '../errors.js';
+import { resolvePorts, resolveTarget, type VerifyTarget } from '../verify/address.js';
 import { plannedVerification, runVerification } from '../verify/run.js';
 import type { VerifyReport } from '../verify/types.js';
 import type { Step, StepContext, StepOutputs, StepPlan } from './types.js';
@@ -49,15 +49,15 @@ export const verifyStep: Step<keyof Ctx> = {
 
   async plan(ctx): Promise<StepPlan> {
     const notes: string[] = [];
+    const { config, flags, outputs } = ctx;
     let target: VerifyTarget;
-    try {
-      target = resolveTarget(ctx.config, ctx.flags, ctx.outputs.preflight);
-    } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
+    if (flags.address ?? config.verify.address ?? outputs.preflight?.gatewayAddress) {
+      target = resolveTarget(config, flags, outputs.preflight);
+    } else {
       notes.push(
         'no ingress address yet: pass --address (or set verify.address); shown here as <ingress-address>',
       );
-      target = { address: '<ingress-address>', httpPort: 80, httpsPort: 443 };
+      target = { address: '<ingress-address>', ...resolvePorts(config, flags, outputs.preflight) };
     }
     const certs = ctx.outputs['generate-certs'];
     if (hasHttps(ctx.config) && !certs)

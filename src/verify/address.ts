@@ -40,6 +40,15 @@ export function resolveTarget(
       `--address: "${flags.address}" is not an IP address or DNS name (e.g. 203.0.113.10, 2001:db8::1 or lb.example.com; no scheme, port or path: the ports are --http-port and --https-port)`,
     );
   }
+  return { address: bare, ...resolvePorts(config, flags, preflight) };
+}
+
+/** The ingress ports: flags > config.verify > preflight > 80/443. */
+export function resolvePorts(
+  config: WizardConfig,
+  flags: Pick<RuntimeFlags, 'httpPort' | 'httpsPort'>,
+  preflight: PreflightOutputs | undefined,
+): Omit<VerifyTarget, 'address'> {
   const httpPort = flags.httpPort ?? config.verify.httpPort ?? preflight?.httpPort ?? 80;
   const httpsPort = flags.httpsPort ?? config.verify.httpsPort ?? preflight?.httpsPort ?? 443;
   for (const [name, v] of [
@@ -49,7 +58,7 @@ export function resolveTarget(
     if (!Number.isInteger(v) || v < 1 || v > 65535)
       throw new UsageError(`${name}: ${v} is not a port (1-65535)`);
   }
-  return { address: bare, httpPort, httpsPort };
+  return { httpPort, httpsPort };
 }
 
 /** `[::1]` → `::1`: the curl arguments add brackets where curl needs them. */

@@ -416,5 +416,11 @@ describe('inputs and environment', () => {
     expect(p.commands).toHaveLength(8);
     expect(p.commands?.every((c) => c.cmd === 'curl')).toBe(true);
     expect(p.commands?.[0]?.args.at(-1)).toBe('http://flask.example3.com:80/version?n=[1-100]');
+    // Without an address the ports given still apply; a bad --address is an error, not "no address yet".
+    ctx.flags = { ...ctx.flags, httpPort: 31080 };
+    const ported = await verifyStep.plan(ctx);
+    expect(ported.commands?.[0]?.args.at(-1)).toBe('http://flask.example3.com:31080/version?n=[1-100]');
+    ctx.flags = { ...ctx.flags, address: 'http://1.2.3.4' };
+    await expect(verifyStep.plan(ctx)).rejects.toThrow(/^--address: "http:\/\/1\.2\.3\.4" is not an IP/);
   });
 });
