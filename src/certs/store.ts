@@ -13,10 +13,17 @@ export const CERT_MODE = 0o644;
 export const DIR_MODE = 0o700;
 
 const WILDCARD_DIR = '_wildcard_';
+/** Longest file name Linux file systems allow. */
+const NAME_MAX = 255;
 
-/** Directory name for a host: `*` (only valid as the first label) becomes `_wildcard_`. */
+/**
+ * Directory name for a host: `*` (only valid as the first label) becomes `_wildcard_`, or just `_` where that would
+ * not fit in a file name (a wildcard host of 247+ characters); `_` never occurs in a host, so both stay unique.
+ */
 export function hostDirName(host: string): string {
-  const name = host.toLowerCase().replace(/^\*(?=\.)/, WILDCARD_DIR);
+  const lower = host.toLowerCase();
+  let name = lower.replace(/^\*(?=\.)/, WILDCARD_DIR);
+  if (name.length > NAME_MAX) name = lower.replace(/^\*(?=\.)/, '_');
   // Hosts are validated DNS names; this guards the file system against anything that slipped through.
   if (!/^[a-z0-9_][a-z0-9_.-]*$/.test(name) || name.includes('..')) {
     throw new WizardError(`host "${host}" cannot be used as a certificate directory name`);

@@ -46,6 +46,15 @@ describe('file layout and modes', () => {
       expect(names).toHaveLength(8);
     }));
 
+  it('a 253-character wildcard host still gets a directory (its name fits in 255 characters)', () =>
+    withTempDir(async (dir) => {
+      const host = `*.${['a', 'b', 'c'].map((c) => c.repeat(63)).join('.')}.${'d'.repeat(59)}`;
+      expect(host).toHaveLength(253);
+      const { paths } = await ensureCerts(makeConfig([https(host)]), dir);
+      expect(paths.hosts[host]?.cert).toBe(join(dir, 'certs', `_${host.slice(1)}`, 'tls.crt'));
+      expect(await mode(paths.hosts[host]?.key ?? '')).toBe(0o600);
+    }));
+
   it('host directory names cannot escape the certs directory', () => {
     expect(hostDirName('*.example.com')).toBe('_wildcard_.example.com');
     expect(() => hostDirName('../etc')).toThrow(WizardError);
