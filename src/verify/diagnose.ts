@@ -1,7 +1,7 @@
 // What a failed request means — the likely cause, and the command to look at next — from curl's exit code or the
 // HTTP status. The pass/fail decision per expectation is in verdict.ts.
 import type { WizardConfig } from '../config/types.js';
-import { tlsSecretNames } from '../manifests/secrets.js';
+import { FILE_MOUNT_CERTS_SECRET, tlsSecretNames } from '../manifests/secrets.js';
 import type { CheckSpec } from './checks.js';
 import { bracketed, type Target, type Transfer } from './curl.js';
 
@@ -63,7 +63,12 @@ export function explainCurlExit(code: number, error: string | undefined, spec: C
         next: `kubectl -n ${wns} get svc -l ${selectorText(config)}`,
       };
     case 35: {
-      const secret = tlsSecretNames(config.hosts).get(spec.host);
+      const secret =
+        config.certs.storage === 'file-mount'
+          ? tlsSecretNames(config.hosts).has(spec.host)
+            ? FILE_MOUNT_CERTS_SECRET
+            : undefined
+          : tlsSecretNames(config.hosts).get(spec.host);
       return {
         ok: false,
         diagnosis: `curl: (35) TLS handshake failed for SNI ${spec.requestHost}: no server for this SNI on the gateway (no HTTPS server lists the host, or its certificate secret is missing) or the port does not speak TLS${err ? ` — ${err}` : ''}`,

@@ -260,6 +260,20 @@ describe('verdicts', () => {
     expect(app404.diagnosis).toMatch(/^404 from the app/);
   });
 
+  it('35 (no server for the SNI) points at the secret the plan made: per host, or the file-mount one', () => {
+    const cfg = plan(exampleHosts());
+    const [https] = buildChecks({ config: cfg, certs });
+    if (!https) throw new Error('no check');
+    const w = { config: cfg, target, port: 30443 };
+    expect(evaluate(https, { curlExit: 35, transfers: [] }, w).next).toMatch(
+      /^kubectl -n istio-system get secret flask-example1-com-tls;/,
+    );
+    cfg.certs.storage = 'file-mount';
+    expect(evaluate(https, { curlExit: 35, transfers: [] }, w).next).toMatch(
+      /^kubectl -n istio-system get secret istio-ingressgateway-certs;/,
+    );
+  });
+
   it('an IPv6 gateway address is bracketed next to its port in the diagnosis and the commands it suggests', () => {
     const v6 = { address: '2001:db8::1', httpPort: 30080, httpsPort: 30443 };
     const [https] = buildChecks({ config: plan(exampleHosts()), certs });
