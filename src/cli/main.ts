@@ -2,6 +2,7 @@
 // (2 usage/input, 1 failed step or check, 130 interrupted) — never a stack trace for those.
 import { EXIT, InterruptedError, WizardError } from '../errors.js';
 import { canUseInteractiveUi } from '../ui/env.js';
+import { setPromptSignal } from '../ui/prompts/io.js';
 import { restoreTerminal } from '../ui/terminal.js';
 import { type CliArgs, parseCli } from './args.js';
 import { HELP } from './help.js';
@@ -63,6 +64,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  setPromptSignal(controller.signal);
 
   try {
     const args = parseCli(argv);
@@ -74,6 +76,7 @@ export async function main(argv: string[]): Promise<number> {
     restore();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    setPromptSignal(undefined);
   }
 }
 

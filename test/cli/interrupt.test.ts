@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { REPO, runWizard, WIZARD } from '../support/cli.js';
+import { hasTmux, TmuxSession } from '../ui/tmux.js';
 
 async function closedPort(): Promise<number> {
   const srv = createServer();
@@ -72,4 +73,27 @@ it('SIGTERM during verify: exit 130, earlier steps done, verify left pending and
   expect(again.stderr).toContain('resuming at verify');
   expect(again.stderr).not.toMatch(/generate-certs \.\.\. running/);
   expect(again.code).toBe(1);
+});
+
+it('SIGTERM while a question waits on the terminal: the prompt ends, exit 130, resumable', async () => {
+  expect(hasTmux()).toBe(true);
+  const dir = await mkdtemp(path.join(tmpdir(), 'wizard-int-tty-'));
+  const config = path.join(dir, 'wizard.yaml');
+  await writeFile(config, 'hosts:\n  - { name: app.example.com, protocol: HTTP, route: v1 }\n');
+  const pidFile = path.join(dir, 'pid');
+  const wizard = `exec env -u CI node ${JSON.stringify(WIZARD)} --dry-run --config ${JSON.stringify(config)} --state-dir ${JSON.stringify(path.join(dir, 'state'))} > /dev/null`;
+  // Single quotes: $$ must be the inner shell's pid, which exec turns into the wizard's.
+  const cmd = `cd ${JSON.stringify(REPO)} && sh -c '${`echo $$ > ${pidFile}; ${wizard}`}'`;
+  const s = new TmuxSession(cmd, { width: 80, height: 30, env: { TERM: 'xterm-256color' } });
+  try {
+    await s.waitFor('? Run preflight?');
+    process.kill(Number(await readFile(pidFile, 'utf8')), 'SIGTERM');
+    await s.waitFor(/^RC=\d+$/m);
+    expect(s.screen()).toMatch(/^RC=130$/m);
+    expect(s.screen()).toContain('interrupted: progress is saved');
+  } finally {
+    s.kill();
+  }
+  const state = JSON.parse(await readFile(path.join(dir, 'state', 'state.json'), 'utf8'));
+  expect(state.steps.preflight.status).toBe('pending');
 });

@@ -14,11 +14,22 @@ export interface PromptIo {
   signal?: AbortSignal;
 }
 
+let processSignal: AbortSignal | undefined;
+
+/**
+ * The signal every prompt stops on unless its io names another: the CLI's, aborted by SIGINT/SIGTERM, so a SIGTERM
+ * while a question waits ends the run (exit 130) instead of leaving it waiting for keys.
+ */
+export function setPromptSignal(signal: AbortSignal | undefined): void {
+  processSignal = signal;
+}
+
 /** The @inquirer context for every prompt: stderr unless told otherwise. */
 export function promptContext(io: PromptIo = {}): Context {
   const ctx: Context = { output: io.output ?? process.stderr };
   if (io.input) ctx.input = io.input;
-  if (io.signal) ctx.signal = io.signal;
+  const signal = io.signal ?? processSignal;
+  if (signal) ctx.signal = signal;
   return ctx;
 }
 
