@@ -33,11 +33,11 @@ export function uint(bytes: Buffer): Buffer {
 
 export const smallInt = (n: number): Buffer => uint(Buffer.from([n]));
 
+/** The first two arcs share one subidentifier (40·a + b), base-128 like the rest: 2.999 needs two bytes. */
 export function oid(dotted: string): Buffer {
-  const parts = dotted.split('.').map(Number);
-  const [a = 0, b = 0, ...rest] = parts;
-  const out = [40 * a + b];
-  for (const p of rest) {
+  const [a = 0, b = 0, ...rest] = dotted.split('.').map(Number);
+  const out: number[] = [];
+  for (const p of [40 * a + b, ...rest]) {
     const chunk: number[] = [p & 0x7f];
     for (let v = Math.floor(p / 128); v > 0; v = Math.floor(v / 128)) chunk.unshift(0x80 | (v & 0x7f));
     out.push(...chunk);

@@ -9,6 +9,8 @@ describe('der', () => {
     expect(hex(oid('1.2.840.113549.1.1.11'))).toBe('06092a864886f70d01010b');
     expect(hex(oid('2.5.29.17'))).toBe('0603551d11');
     expect(hex(oid('1.3.6.1.5.5.7.3.1'))).toBe('06082b06010505070301');
+    // X.690 8.19.5's example: the first subidentifier (40·2 + 999 = 1079) is itself multi-byte.
+    expect(hex(oid('2.999.3'))).toBe('0603883703');
   });
 
   it('uses short and long length forms at the right boundaries', () => {
