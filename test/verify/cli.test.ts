@@ -88,6 +88,14 @@ describe('wizard verify -o json', () => {
     expect(yaml.stdout).toBe('');
     expect(yaml.stderr).toMatch(/--output: "yaml" is not a report format of wizard verify/);
 
+    for (const dryRun of ['--dry-run', '--dry-run=server']) {
+      const dry = await cli([...flags, dryRun]);
+      expect(dry.code, dryRun).toBe(2);
+      expect(dry.stdout).toBe('');
+      expect(dry.stderr).toMatch(/--dry-run: wizard verify has nothing to dry-run/);
+      expect(dry.stderr).not.toMatch(/verifying/);
+    }
+
     const ok = await cli(flags);
     expect(ok.code, ok.stderr).toBe(0);
     const report = JSON.parse(ok.stdout) as VerifyReport;

@@ -11,6 +11,11 @@ import { oneShotAnswers } from './common.js';
 import { runtimeFlags } from './run.js';
 
 export async function verifyCommand(args: CliArgs, env: { signal: AbortSignal }): Promise<number> {
+  if (args.mode !== 'live') {
+    throw new UsageError(
+      '--dry-run: wizard verify has nothing to dry-run (it only sends curl requests to the ingress); the curl commands it runs are in the verify step of: wizard --dry-run',
+    );
+  }
   if (args.output === 'yaml') {
     throw new UsageError(
       '--output: "yaml" is not a report format of wizard verify (json: the report on stdout; text: the default)',
