@@ -99,8 +99,18 @@ export function checkCertFiles(
 ): CertCheckResult {
   const issues: ConfigIssue[] = [];
   const { certFile, keyFile } = tls;
-  const certGiven = typeof certFile === 'string' && certFile !== '';
-  const keyGiven = typeof keyFile === 'string' && keyFile !== '';
+  // PEM text pasted where a path belongs must not be echoed back in a "cannot read <path>" message: it may be a key.
+  const isPath = (value: unknown, field: 'certFile' | 'keyFile'): value is string => {
+    if (typeof value !== 'string' || value === '') return false;
+    if (!value.includes('-----BEGIN') && !value.includes('\n')) return true;
+    issues.push({
+      path: [...tlsPath, field],
+      message: 'must be the path of a PEM file, not the PEM text itself',
+    });
+    return false;
+  };
+  const certGiven = isPath(certFile, 'certFile');
+  const keyGiven = isPath(keyFile, 'keyFile');
   if (certGiven && keyFile === undefined) {
     issues.push({ path: [...tlsPath, 'keyFile'], message: 'required when certFile is given' });
   }

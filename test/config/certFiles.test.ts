@@ -208,6 +208,28 @@ describe('bring-your-own certificates', () => {
     ]);
   });
 
+  it('PEM text pasted instead of a path is rejected without echoing it', () => {
+    const keyPem = readFileSync(a.key, 'utf8');
+    const yaml =
+      'hosts:\n  - name: a.example.com\n    protocol: HTTPS\n    route: v1\n    tls:\n' +
+      `      certFile: "${a.cert}"\n      keyFile: |\n${keyPem
+        .trim()
+        .split('\n')
+        .map((l) => `        ${l}`)
+        .join('\n')}\n`;
+    let message = '';
+    try {
+      load(yaml);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain(
+      'hosts[0].tls.keyFile: must be the path of a PEM file, not the PEM text itself',
+    );
+    expect(message).not.toContain('BEGIN');
+    expect(message).not.toContain(keyPem.split('\n')[1]);
+  });
+
   it('reports problems in several hosts at once', () => {
     const yaml =
       `${hostYaml('a.example.com', a.cert, b.key)}` +
