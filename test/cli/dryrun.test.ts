@@ -157,6 +157,32 @@ describe('bad input gets a clear error and exit 2', () => {
     expect(r.stderr).toContain('wizard --from generate-certs');
   });
 
+  it('the curl commands to try work for a DNS-named load balancer (--connect-to) and IPv6 ([addr])', async () => {
+    const dir = await tmp();
+    const config = path.join(dir, 'wizard.yaml');
+    await writeFile(config, 'hosts:\n  - { name: app.example.com, protocol: HTTP, route: v1 }\n');
+    const tries = async (address: string) => {
+      const r = await runWizard([
+        '--dry-run',
+        '--yes',
+        '--config',
+        config,
+        '--state-dir',
+        await tmp(),
+        '--address',
+        address,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      return r.stderr.split('\n').filter((l) => l.includes('try: curl'));
+    };
+    expect(await tries('lb.example.com')).toEqual([
+      '  try: curl --connect-to app.example.com:80:lb.example.com:80 http://app.example.com:80/version',
+    ]);
+    expect(await tries('2001:db8::1')).toEqual([
+      '  try: curl --resolve app.example.com:80:[2001:db8::1] http://app.example.com:80/version',
+    ]);
+  });
+
   it('starting after a step whose inputs changed names that step; --from it works', async () => {
     const dir = await tmp();
     const config = path.join(dir, 'wizard.yaml');

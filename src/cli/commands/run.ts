@@ -23,6 +23,9 @@ import { plannedObjects } from '../../steps/preflight/planned.js';
 import type { RuntimeFlags, StepId, StepOutputs } from '../../steps/types.js';
 import { interactiveUiBlocker } from '../../ui/env.js';
 import { createPlainRenderer } from '../../ui/plain.js';
+import { resolvePorts, resolveTarget } from '../../verify/address.js';
+import { requestHostFor } from '../../verify/checks.js';
+import { routeArgs } from '../../verify/curl.js';
 import { type Answers, resolveAnswers } from '../answers.js';
 import type { CliArgs } from '../args.js';
 import { createIo } from '../io.js';
@@ -218,19 +221,28 @@ function summaryLines(
   if (certs) lines.push(`certificates: ${certs.caCert.replace(/\/ca\.crt$/, '')} (CA: ${certs.caCert})`);
   const applied = Object.values(outputs.applied ?? {}).flat();
   if (applied.length) lines.push(`applied ${applied.length} objects`);
+  // The same address, ports and request names verify uses: --resolve takes only an IP (bracketed if IPv6), a
+  // DNS-named load balancer needs --connect-to, and a wildcard host is tried with a concrete name.
   const pf = outputs.preflight;
-  const address = flags.address ?? config.verify.address ?? pf?.gatewayAddress ?? '<INGRESS_IP>';
-  const httpPort = flags.httpPort ?? config.verify.httpPort ?? pf?.httpPort ?? 80;
-  const httpsPort = flags.httpsPort ?? config.verify.httpsPort ?? pf?.httpsPort ?? 443;
+  const { httpPort, httpsPort } = resolvePorts(config, flags, pf);
+  let address: string | undefined;
+  try {
+    address = resolveTarget(config, flags, pf).address;
+  } catch {
+    // No address known yet (a dry-run without --address): a placeholder to fill in.
+  }
   for (const h of config.hosts) {
-    const host = h.name.startsWith('*.') ? `wizard-check.${h.name.slice(2)}` : h.name;
+    const host = requestHostFor(h.name);
     const port = h.protocol === 'HTTPS' ? httpsPort : httpPort;
     const scheme = h.protocol === 'HTTPS' ? 'https' : 'http';
+    const route = address
+      ? routeArgs(host, port, address).join(' ')
+      : `--resolve ${host}:${port}:<INGRESS_IP>`;
     const tls =
       h.protocol === 'HTTPS' && certs
         ? ` --cacert ${certs.caCert}${h.tls?.mode === 'MUTUAL' && certs.hosts[h.name]?.clientCert ? ` --cert ${certs.hosts[h.name]?.clientCert} --key ${certs.hosts[h.name]?.clientKey}` : ''}`
         : '';
-    lines.push(`try: curl --resolve ${host}:${port}:${address}${tls} ${scheme}://${host}:${port}/version`);
+    lines.push(`try: curl ${route}${tls} ${scheme}://${host}:${port}/version`);
   }
   if (args.mode === 'client-dry-run') lines.push('dry-run: manifests printed on stdout; nothing was applied');
   return lines;
