@@ -2,6 +2,7 @@
 // Each returns the error text for a person, or undefined when the value is fine. The text starts with the
 // offending value so it reads well both after a `path: ` prefix and on its own under a prompt.
 import { isIP } from 'node:net';
+import { domainToASCII } from 'node:url';
 
 /** JSON-quoted and shortened, so odd characters and long values stay readable. */
 export function quote(value: unknown): string {
@@ -70,6 +71,12 @@ export function checkGatewayName(value: string): string | undefined {
 
 /** A host name for Istio: DNS-1123 subdomain, labels ≤ 63, or a wildcard `*.` as the whole left-most label. */
 export function checkHostName(value: string): string | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range itself
+  if (/[^\x00-\x7f]/.test(value)) {
+    const ascii = domainToASCII(value);
+    const hint = ascii && !checkHostName(ascii) ? ` ${quote(ascii)}` : '';
+    return `${quote(value)}: an internationalised name must be written in its ASCII (punycode) form${hint}`;
+  }
   const rest = value.startsWith('*.') ? value.slice(2) : value;
   if (value === '*.') return `"*.": a wildcard needs a domain after it, like *.example.com`;
   if (rest.includes('*')) {

@@ -89,6 +89,15 @@ describe('checkHostName', () => {
     rejects(checkHostName, ['*.example.123', '8080']);
     accepts(checkHostName, ['123.example.com', 'a.1b', '*.0x1']);
   });
+  it('asks for the punycode form of an internationalised name, and offers it', () => {
+    expect(checkHostName('bücher.example')).toBe(
+      '"bücher.example": an internationalised name must be written in its ASCII (punycode) form "xn--bcher-kva.example"',
+    );
+    expect(checkHostName('*.bücher.example')).toMatch(/form "\*\.xn--bcher-kva\.example"$/);
+    expect(checkHostName('a b.ü')).toBe(
+      '"a b.ü": an internationalised name must be written in its ASCII (punycode) form',
+    );
+  });
   it('rejects wildcards anywhere else', () => {
     const rule = 'a wildcard is only allowed as the whole left-most label, like *.example.com';
     for (const v of ['*', '*.', '**.a.com', '*a.com', 'a.*.com', 'a.com.*', '*.*.a.com']) {
