@@ -28,3 +28,14 @@ it('a corrupt or newer state.json: exit 2 from run, steps and verify, naming the
   expect(reset.code).toBe(0);
   expect(JSON.parse(await readFile(file, 'utf8')).version).toBe(1);
 });
+
+it('wizard steps -o yaml is refused (not silently printed as text); -o json is JSON', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'wizard-steps-'));
+  const yaml = await runWizard(['steps', '-o', 'yaml', '--state-dir', dir]);
+  expect(yaml.code).toBe(2);
+  expect(yaml.stdout).toBe('');
+  expect(yaml.stderr).toContain('--output: "yaml" is not a format of wizard steps');
+  const json = await runWizard(['steps', '-o', 'json', '--state-dir', dir]);
+  expect(json.code).toBe(0);
+  expect(JSON.parse(json.stdout).steps).toHaveLength(9);
+});

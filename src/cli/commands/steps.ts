@@ -1,9 +1,15 @@
 // `wizard steps`: the step ids in order with their saved state (stdout: it is meant to be read by scripts too).
+import { UsageError } from '../../errors.js';
 import { loadState } from '../../state/index.js';
 import { STEP_IDS } from '../../steps/types.js';
 import type { CliArgs } from '../args.js';
 
 export async function stepsCommand(args: CliArgs): Promise<number> {
+  if (args.output === 'yaml') {
+    throw new UsageError(
+      '--output: "yaml" is not a format of wizard steps (json: for scripts; text: the default)',
+    );
+  }
   const state = await loadState(args.stateDir);
   const rows = STEP_IDS.map((id, i) => {
     const rec = state?.steps[id];
