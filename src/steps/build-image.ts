@@ -67,6 +67,13 @@ function checkContext(dir: string, configured: boolean): void {
   }
 }
 
+/** How each loader lists its clusters, for a failed load. */
+const LIST_CLUSTERS: Record<string, string> = {
+  kind: 'kind get clusters',
+  minikube: 'minikube profile list',
+  k3d: 'k3d cluster list',
+};
+
 function loaderOf(cmds: BuildCommand[]): string | undefined {
   return cmds.find((c) => c.phase === 'load')?.cmd;
 }
@@ -102,7 +109,7 @@ function failure(c: BuildCommand, tool: BuildTool, image: string, tail: string[]
       return new WizardError(
         `loading ${image} into the cluster failed (\`${c.cmd} ${c.args.join(' ')}\`)${detail}`,
         1,
-        `check that the ${c.cmd} cluster exists (build.load, cluster name), or set build.load: none and load it yourself`,
+        `check that the ${c.cmd} cluster exists (\`${LIST_CLUSTERS[c.cmd] ?? c.cmd}\`; the name comes from the kube context), or set build.load: none and load it yourself`,
       );
   }
 }

@@ -295,6 +295,7 @@ describe('build-image: failures say what to do next', () => {
       /loading python-flask-server:v2 into the cluster failed \(`kind load docker-image/,
     );
     expect(err.message).toMatch(/failing as told/);
+    expect(err.hint).toMatch(/^check that the kind cluster exists \(`kind get clusters`;/);
     restore?.();
     restore = fake?.use({ fail: ['docker:push'] });
     err = await failure(
