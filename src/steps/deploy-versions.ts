@@ -25,8 +25,21 @@ export const deployVersionsStep = applyStep({
       });
       if (res.outcome === 'created') log(`created    Namespace/${config.namespace}`);
     }
-    // Preflight warned that the app pods would run without a sidecar: offer the label, never set it silently.
+    // Preflight warned that the app pods would run without a sidecar: offer the label, never set it silently, and
+    // only to a user allowed to set it (patch on this Namespace object).
     if (outputs.preflight?.sidecarInjection === false && ask) {
+      const { allowed } = await io.cluster.accessReview({
+        verb: 'patch',
+        group: '',
+        resource: 'namespaces',
+        namespace: config.namespace,
+      });
+      if (!allowed) {
+        log(
+          `no permission to label namespace ${config.namespace}: pods run without the sidecar unless an admin runs kubectl label namespace ${config.namespace} istio-injection=enabled`,
+        );
+        return;
+      }
       const message = `Label namespace ${config.namespace} with istio-injection=enabled (sidecars for the app pods)?`;
       if (await ask(message, true)) {
         await io.cluster.labelNamespaceForInjection(config.namespace);

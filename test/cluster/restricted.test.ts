@@ -92,4 +92,45 @@ describe.skipIf(skipReason)('a namespace-scoped user (real API server)', () => {
     );
     expect(lines.some((l) => l.includes('cannot create namespaces'))).toBe(false);
   });
+
+  it('deploy-versions does not offer the istio-injection label to a user who may not patch the namespace', async () => {
+    const { cp, connect } = suite();
+    const restricted = await connect({ kubeconfig: cp.restrictedKubeconfig });
+    const logs: string[] = [];
+    const asked: string[] = [];
+    await deployVersionsStep.run({
+      config: exampleConfig(),
+      configDir: '.',
+      stateDir: '.',
+      io: { cluster: restricted, exec: undefined as never },
+      flags: {
+        mode: 'live',
+        yes: false,
+        includeSecrets: false,
+        forceConflicts: false,
+        wait: false,
+        waitTimeoutSeconds: 1,
+      },
+      outputs: {
+        preflight: {
+          context: 'envtest-restricted',
+          server: cp.server,
+          apiVersion: 'networking.istio.io/v1',
+          sidecarInjection: false,
+          clusterKind: 'other',
+        },
+      },
+      log: (l) => logs.push(l),
+      progress: () => undefined,
+      signal: new AbortController().signal,
+      ask: async (m) => {
+        asked.push(m);
+        return true;
+      },
+    });
+    expect(asked).toEqual([]);
+    expect(logs[0]).toBe(
+      'no permission to label namespace default: pods run without the sidecar unless an admin runs kubectl label namespace default istio-injection=enabled',
+    );
+  });
 });
