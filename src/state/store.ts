@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { EXIT, WizardError } from '../errors.js';
+import { EXIT, UsageError, WizardError } from '../errors.js';
 import { type RunMode, STEP_IDS, type StepId, type StepStatus } from '../steps/types.js';
 import { STATE_FILE, STATE_TOOL, STATE_VERSION, type StepRecord, type WizardState } from './types.js';
 
@@ -74,6 +74,7 @@ export async function loadState(stateDir: string): Promise<WizardState | undefin
     text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') throw notADirectory(stateDir);
     throw new StateFileError(path, `cannot be read (${(err as Error).message})`);
   }
   let raw: unknown;
@@ -195,9 +196,26 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
+/** --state-dir names a file: neither loading nor --reset can help, so say what is wrong with the flag. */
+function notADirectory(stateDir: string): UsageError {
+  return new UsageError(
+    `--state-dir: "${stateDir}" is not a directory`,
+    [],
+    'pass a directory for the state and certificates (default .wizard)',
+  );
+}
+
 /** Removes state.json (and temp files a crash left behind); certificates and everything else stay. */
 export async function resetState(stateDir: string): Promise<void> {
-  await rm(statePath(stateDir), { force: true });
+  try {
+    await rm(statePath(stateDir), { force: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') throw notADirectory(stateDir);
+    throw new WizardError(
+      `--reset: cannot remove ${statePath(stateDir)} (${(err as Error).message})`,
+      EXIT.failed,
+    );
+  }
   let names: string[] = [];
   try {
     names = await readdir(stateDir);

@@ -39,3 +39,15 @@ it('wizard steps -o yaml is refused (not silently printed as text); -o json is J
   expect(json.code).toBe(0);
   expect(JSON.parse(json.stdout).steps).toHaveLength(9);
 });
+
+it('--state-dir naming a file: exit 2 naming the flag, with and without --reset (no internal error)', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'wizard-statedir-'));
+  const file = path.join(dir, 'not-a-dir');
+  await writeFile(file, 'x');
+  for (const args of [['--dry-run', '--yes'], ['--dry-run', '--yes', '--reset'], ['steps']]) {
+    const r = await runWizard([...args, '--state-dir', file]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`error: --state-dir: "${file}" is not a directory`);
+    expect(r.stderr).not.toContain('internal error');
+  }
+});
