@@ -26,7 +26,6 @@ export interface RunInput {
 }
 
 export interface RunResult {
-  ok: boolean;
   config: WizardConfig;
   outputs: StepOutputs;
   /** Every plan, in step order (the dry-run prints their manifests). */
@@ -119,7 +118,7 @@ export async function runSteps(input: RunInput): Promise<RunResult> {
       throw new WizardError(`step ${step.id} failed: ${message}`, EXIT.failed);
     }
   }
-  return { ok: true, config, outputs, plans };
+  return { config, outputs, plans };
 }
 
 function checkAborted(signal: AbortSignal): void {
