@@ -84,7 +84,9 @@ export async function scanTeardown(
     if (by) inUse.push({ ref: r, by });
     return !by;
   });
-  return { refs: refs.reverse(), leftovers, inUse };
+  // A labelled secret another wizard Gateway uses belongs to that setup, not to an earlier config of this one.
+  const unused = leftovers.filter((r) => !(r.kind === 'Secret' && users.has(r.name)));
+  return { refs: refs.reverse(), leftovers: unused, inUse };
 }
 
 /** Secret name → the wizard Gateway (not this plan's) whose servers use it, by credentialName or file mount. */

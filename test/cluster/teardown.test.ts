@@ -71,6 +71,12 @@ describe.skipIf(skipReason)('teardown (real API server)', () => {
     expect(scan.inUse.map((u) => `${text(u.ref)} by ${u.by}`)).toEqual([
       'Secret/istio-system/flask-example1-com-tls by Gateway/default/flask-gateway',
     ]);
+    // Other hosts in another namespace: that secret is not "left from an earlier config" of this plan either.
+    const other = {
+      ...elsewhere,
+      hosts: [{ ...(config.hosts[0] as (typeof config.hosts)[number]), name: 'shop.example.org' }],
+    };
+    expect((await scanTeardown(admin, other)).leftovers.map(text)).toEqual([]);
   });
 
   it('checks every delete is allowed before deleting anything (a user without delete rights)', async () => {
