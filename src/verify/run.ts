@@ -177,13 +177,18 @@ async function runCheck(
   return check;
 }
 
+/** Observed shares in the order of the title (the plan's), not in the order the answers came. */
+function weightShares(c: VerifyCheck, observed: Record<string, number>): string {
+  const expected = typeof c.expected === 'object' ? c.expected : {};
+  const order = [...Object.keys(expected).filter((v) => (expected[v] ?? 0) > 0), ...Object.keys(observed)];
+  return [...new Set(order)].map((v) => `${v} ${Math.round((observed[v] ?? 0) * 100)}%`).join(' / ');
+}
+
 export function describeCheck(c: VerifyCheck): string {
   const mark = c.ok ? '✓' : '✗';
   const detail =
     c.kind === 'weights' && c.observed
-      ? ` observed ${Object.entries(c.observed)
-          .map(([v, s]) => `${v} ${Math.round(s * 100)}%`)
-          .join(' / ')}`
+      ? ` observed ${weightShares(c, c.observed)} over ${c.samples} requests${c.tolerance ? ` (±${Math.round(c.tolerance * 100)}%)` : ''}`
       : c.status !== undefined
         ? ` ${c.status}`
         : c.curlExit !== undefined

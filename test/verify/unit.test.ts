@@ -9,7 +9,7 @@ import { verifyStep } from '../../src/steps/verify.js';
 import { resolveTarget } from '../../src/verify/address.js';
 import { buildChecks, type CheckSpec, requestHostFor, serverTrust } from '../../src/verify/checks.js';
 import { curlArgs, MARK, parseTransfers, routeArgs } from '../../src/verify/curl.js';
-import { runVerification } from '../../src/verify/run.js';
+import { describeCheck, runVerification } from '../../src/verify/run.js';
 import { evaluate, tolerance } from '../../src/verify/verdict.js';
 import { stepContext } from '../build/context.js';
 import { freePort } from '../support/flaskApp.js';
@@ -236,6 +236,26 @@ describe('verdicts', () => {
       where,
     );
     expect(stray.diagnosis).toMatch(/wrong version: got "v3", expected "v1 or v2"/);
+  });
+
+  it('a weights line shows the observed shares in the plan order, the sample count and the tolerance', () => {
+    const line = describeCheck({
+      host: 'h',
+      kind: 'weights',
+      ok: true,
+      title: 'HTTP h splits v1 80% / v2 20%',
+      url: 'http://h:80/version',
+      requestHost: 'h',
+      attempts: 1,
+      latencyMs: 5,
+      expected: { v1: 0.8, v2: 0.2, v3: 0 },
+      observed: { v2: 0.24, v1: 0.76 },
+      samples: 100,
+      tolerance: 0.12,
+    });
+    expect(line).toBe(
+      '✓ HTTP h splits v1 80% / v2 20%: observed v1 76% / v2 24% over 100 requests (±12%) (1 attempt, 5 ms)',
+    );
   });
 
   it('503 means no ready pods; a 404 the app sent is not blamed on the Gateway', () => {
