@@ -44,7 +44,8 @@ export function evaluate(spec: CheckSpec, o: Outcome, w: Where): Verdict {
             : explainStatus(bad, spec, w);
         return {
           ...v,
-          diagnosis: `${o.transfers.length - ok.length} of ${o.transfers.length} requests failed: ${v.diagnosis}`,
+          // One transfer is the probe sent before the samples: the samples were not sent.
+          diagnosis: `${o.transfers.length === 1 ? 'the first request failed (no samples sent)' : `${o.transfers.length - ok.length} of ${o.transfers.length} requests failed`}: ${v.diagnosis}`,
         };
       }
       const counts: Record<string, number> = {};

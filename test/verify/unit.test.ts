@@ -236,6 +236,21 @@ describe('verdicts', () => {
       where,
     );
     expect(stray.diagnosis).toMatch(/wrong version: got "v3", expected "v1 or v2"/);
+    const probe = evaluate(
+      weights,
+      { curlExit: 7, transfers: [{ status: 0, timeSeconds: 0, headers: {}, body: '' }] },
+      where,
+    );
+    expect(probe.diagnosis).toMatch(/^the first request failed \(no samples sent\): curl: \(7\)/);
+    const some = evaluate(
+      weights,
+      {
+        curlExit: 0,
+        transfers: [...samples(97, 0), { status: 503, timeSeconds: 0, headers: {}, body: '' }],
+      },
+      where,
+    );
+    expect(some.diagnosis).toMatch(/^1 of 98 requests failed: 503/);
   });
 
   it('a weights line shows the observed shares in the plan order, the sample count and the tolerance', () => {
