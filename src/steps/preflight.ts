@@ -131,7 +131,8 @@ export async function runPreflight(
   });
 
   await guarded('existing objects', async () => {
-    report(...(await checkOwnership(cluster, planned)));
+    const gateway = apiVersion && { apiVersion, namespace: config.namespace, name: config.gateway.name };
+    report(...(await checkOwnership(cluster, planned, gateway || undefined)));
   });
 
   if (results.some((r) => r.level === 'fail') || !apiVersion) throw failure(results);

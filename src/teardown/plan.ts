@@ -4,14 +4,8 @@
 import { MANAGED_BY_LABEL, MANAGER, type WizardConfig } from '../config/types.js';
 import { WizardError } from '../errors.js';
 import type { ClusterIo, ObjectRef } from '../io/types.js';
-import {
-  FILE_MOUNT_CA_DIR,
-  FILE_MOUNT_CA_SECRET,
-  FILE_MOUNT_CERTS_DIR,
-  FILE_MOUNT_CERTS_SECRET,
-} from '../manifests/secrets.js';
-import type { K8sObject } from '../manifests/types.js';
 import { ISTIO_GROUP, pickApiVersion } from '../steps/preflight/istio.js';
+import { secretUsers } from '../steps/preflight/ownership.js';
 import { deleteQuestions, describeQuestion } from '../steps/preflight/permissions.js';
 import { plannedRefs } from '../steps/preflight/planned.js';
 
@@ -76,7 +70,8 @@ export async function scanTeardown(
   }
   // Secret names come from the hosts only: the same hosts set up for another app namespace share them. A secret
   // another wizard Gateway still uses is kept (its name is in this plan, but it is not only this plan's).
-  const users = apiVersion ? await secretUsers(cluster, config, apiVersion) : new Map<string, string>();
+  const self = { namespace: config.namespace, name: config.gateway.name };
+  const users = apiVersion ? await secretUsers(cluster, apiVersion, self) : new Map<string, string>();
   const inUse: { ref: ObjectRef; by: string }[] = [];
   const refs = wanted.filter((r) => {
     if (!present.has(key(r))) return false;
@@ -87,43 +82,6 @@ export async function scanTeardown(
   // A labelled secret another wizard Gateway uses belongs to that setup, not to an earlier config of this one.
   const unused = leftovers.filter((r) => !(r.kind === 'Secret' && users.has(r.name)));
   return { refs: refs.reverse(), leftovers: unused, inUse };
-}
-
-/** Secret name → the wizard Gateway (not this plan's) whose servers use it, by credentialName or file mount. */
-async function secretUsers(
-  cluster: ClusterIo,
-  config: WizardConfig,
-  apiVersion: string,
-): Promise<Map<string, string>> {
-  let gateways: K8sObject[];
-  try {
-    gateways = await cluster.list({
-      apiVersion,
-      kind: 'Gateway',
-      labelSelector: `${MANAGED_BY_LABEL}=${MANAGER}`,
-    });
-  } catch {
-    return new Map(); // cannot list Gateways in all namespaces: nothing known to share
-  }
-  const users = new Map<string, string>();
-  for (const gw of gateways) {
-    const ns = gw.metadata.namespace ?? '';
-    if (ns === config.namespace && gw.metadata.name === config.gateway.name) continue;
-    const by = `Gateway/${ns}/${gw.metadata.name}`;
-    for (const server of (gw.spec?.servers ?? []) as { tls?: Record<string, unknown> }[]) {
-      const tls = server.tls ?? {};
-      if (typeof tls.credentialName === 'string') {
-        users.set(tls.credentialName, by);
-        users.set(`${tls.credentialName}-cacert`, by);
-      }
-      for (const v of Object.values(tls)) {
-        if (typeof v !== 'string') continue;
-        if (v.startsWith(`${FILE_MOUNT_CERTS_DIR}/`)) users.set(FILE_MOUNT_CERTS_SECRET, by);
-        if (v.startsWith(`${FILE_MOUNT_CA_DIR}/`)) users.set(FILE_MOUNT_CA_SECRET, by);
-      }
-    }
-  }
-  return users;
 }
 
 /**

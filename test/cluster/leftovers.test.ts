@@ -29,6 +29,30 @@ describe.skipIf(skipReason)('objects left from an earlier config (real API serve
     })) {
       await admin.apply(o);
     }
+    // Another setup sharing the ingress gateway: its Gateway and its TLS secret are not this plan's leftovers.
+    const labels = { app: 'shop', 'app.kubernetes.io/managed-by': 'istio-ingress-wizard' };
+    await admin.apply({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/tls',
+      metadata: { name: 'shop-example-org-tls', namespace: 'istio-system', labels },
+      data: { 'tls.crt': 'eA==', 'tls.key': 'eA==' },
+    });
+    await admin.apply({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'shop-gateway', namespace: 'shop', labels },
+      spec: {
+        selector: { istio: 'ingressgateway' },
+        servers: [
+          {
+            port: { number: 443, name: 'https-shop', protocol: 'HTTPS' },
+            hosts: ['shop.example.org'],
+            tls: { mode: 'SIMPLE', credentialName: 'shop-example-org-tls' },
+          },
+        ],
+      },
+    });
   }, 120_000);
 
   it('preflight warns about each managed object the new plan no longer has, with the command to delete it', async () => {
