@@ -5,5 +5,5 @@ import type { CliArgs } from '../args.js';
 
 export async function oneShotAnswers(args: CliArgs, state: WizardState | undefined): Promise<Answers> {
   // These commands never prompt for answers: they act on what was set up.
-  return resolveAnswers({ ...args, from: args.from ?? 'preflight' }, state, { interactive: false });
+  return resolveAnswers(args, state, { interactive: false });
 }
