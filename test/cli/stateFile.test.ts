@@ -51,3 +51,20 @@ it('--state-dir naming a file: exit 2 naming the flag, with and without --reset 
     expect(r.stderr).not.toContain('internal error');
   }
 });
+
+it('a dry-run does not replace what a live run recorded (wizard steps still says done, not done in a dry-run)', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'wizard-keeplive-'));
+  const first = await runWizard(['--dry-run', '--yes', '--state-dir', dir]);
+  expect(first.code).toBe(0);
+  // As a live run leaves it: every step done in live mode.
+  const file = path.join(dir, 'state.json');
+  const state = JSON.parse(await readFile(file, 'utf8'));
+  for (const rec of Object.values(state.steps) as { mode: string }[]) rec.mode = 'live';
+  await writeFile(file, JSON.stringify(state));
+  const again = await runWizard(['--dry-run', '--yes', '--from', 'preflight', '--state-dir', dir]);
+  expect(again.code, again.stderr).toBe(0);
+  const after = JSON.parse(await readFile(file, 'utf8'));
+  expect(Object.values(after.steps).map((r) => (r as { mode: string }).mode)).toEqual(Array(9).fill('live'));
+  const steps = await runWizard(['steps', '--state-dir', dir]);
+  expect(steps.stdout).not.toContain('client-dry-run');
+});

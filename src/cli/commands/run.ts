@@ -124,7 +124,10 @@ export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
   const durable = flags.mode !== 'client-dry-run';
   const store = {
     async record(id: StepId, rec: WizardState['steps'][StepId] & object, cfg: WizardConfig) {
-      current = withStep({ ...current, answers: cfg, updatedAt: new Date().toISOString() }, id, rec);
+      // A dry-run changed nothing in the cluster: what a live run did there (and found: preflight's outputs) stays.
+      const keep = flags.mode !== 'live' && current.steps[id]?.mode === 'live';
+      current = { ...current, answers: cfg, updatedAt: new Date().toISOString() };
+      if (!keep) current = withStep(current, id, rec);
       await saveState(args.stateDir, current, { durable });
     },
   };
