@@ -1,4 +1,5 @@
 // Things that are allowed but probably not what the person wants; printed, never fatal.
+import { toPercentages } from '../manifests/weights.js';
 import type { WizardConfig } from './types.js';
 
 export function configWarnings(config: WizardConfig): string[] {
@@ -53,6 +54,21 @@ export function configWarnings(config: WizardConfig): string[] {
       `hosts[${i}].name: ${h.name} is also matched by hosts[${wider}] (${w.name}); Istio merges both hosts' ` +
         `routes for ${h.name} and the older VirtualService's come first, so ${h.name} may be routed like ${w.name}`,
     );
+  });
+
+  // Istio takes whole percentages: a small positive share can round down to none at all.
+  config.hosts.forEach((h, i) => {
+    const live = h.routes.filter((r) => r.weight > 0);
+    if (live.length < 2) return;
+    const total = live.reduce((sum, r) => sum + r.weight, 0);
+    const pct = toPercentages(live.map((r) => r.weight));
+    live.forEach((r, k) => {
+      if (pct[k] !== 0) return;
+      warnings.push(
+        `hosts[${i}].routes[${h.routes.indexOf(r)}]: weight ${r.weight} of ${total} rounds to 0% (Istio takes ` +
+          `whole percentages), so ${JSON.stringify(r.subset)} gets no traffic from ${h.name}`,
+      );
+    });
   });
 
   if (config.gateway.httpsRedirect && config.hosts.length > 0 && https.length === 0) {

@@ -107,6 +107,17 @@ describe('defaults', () => {
     expect(apiVersion('auto')).toBe('auto');
   });
 
+  it('warns when a positive weight rounds to 0% (Istio takes whole percentages)', () => {
+    const text =
+      'hosts:\n  - { name: a.example.com, protocol: HTTP, routes: [{ subset: v1, weight: 0 }, { subset: v2, weight: 1 }, { subset: v1x, weight: 1000 }] }\n' +
+      'versions: [{ name: v1 }, { name: v2 }, { name: v1x }]\n';
+    const { warnings } = parseConfig(text, { source: 'x', configDir: '/' });
+    expect(warnings).toContain(
+      'hosts[0].routes[1]: weight 1 of 1001 rounds to 0% (Istio takes whole percentages), so "v2" gets no traffic from a.example.com',
+    );
+    expect(warnings.filter((w) => w.includes('rounds to 0%'))).toHaveLength(1);
+  });
+
   it('`key:` with no value means the default', () => {
     const text =
       'namespace:\ngateway:\n  name:\nhosts:\n  - { name: a.b, protocol: HTTPS, tls: , route: v1 }\n';
