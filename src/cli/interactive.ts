@@ -35,8 +35,12 @@ export async function askMissingAnswers(
 export type ResumeAnswer = { kind: 'start-over' } | { kind: 'from'; step: StepId };
 
 /** `next`: where a run without a choice would start (the runner's resume point: stale and dry-run steps count). */
-export async function askWhereToResume(state: WizardState, next: StepId | undefined): Promise<ResumeAnswer> {
-  const choice = await askResume(state, { next });
+export async function askWhereToResume(
+  state: WizardState,
+  next: StepId | undefined,
+  done: number,
+): Promise<ResumeAnswer> {
+  const choice = await askResume(state, { next, done });
   if (choice.action === 'restart') return { kind: 'start-over' };
   return { kind: 'from', step: choice.from };
 }

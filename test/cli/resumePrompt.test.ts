@@ -38,3 +38,18 @@ it('the resume question offers to continue at a step whose inputs changed since 
   const state = JSON.parse(await readFile(path.join(stateDir, 'state.json'), 'utf8'));
   expect(state.steps['define-subsets'].status).toBe('pending');
 });
+
+it('after a dry-run, a live run is offered to continue at preflight, with 0 steps done', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'wizard-resume-live-'));
+  const stateDir = path.join(dir, 'state');
+  const first = await runWizard(['--dry-run', '--yes', '--state-dir', stateDir]);
+  expect(first.code).toBe(0);
+  const cmd = `cd ${JSON.stringify(REPO)} && env -u CI node ${JSON.stringify(WIZARD)} --kubeconfig /nonexistent --state-dir ${JSON.stringify(stateDir)}`;
+  const s = new TmuxSession(cmd, { width: 80, height: 30, env: { TERM: 'xterm-256color' } });
+  sessions.push(s);
+  await s.waitFor('What now?');
+  expect(s.screen()).toContain('0 of 9 steps done');
+  expect(s.screen()).toContain('Continue at preflight');
+  s.keys('C-c');
+  await s.waitFor(/^RC=130$/m);
+});

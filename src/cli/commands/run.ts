@@ -88,7 +88,11 @@ export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
   let chosen: StepId | undefined = args.from;
   if (state && env.interactive && !args.from) {
     const { askWhereToResume } = await import('../interactive.js');
-    const choice = await askWhereToResume(state, resumeAt());
+    const done = STEPS.filter((s) => {
+      const st = status(s.id);
+      return st.done && !st.stale;
+    }).length;
+    const choice = await askWhereToResume(state, resumeAt(), done);
     if (choice.kind === 'from') chosen = choice.step;
     if (choice.kind === 'start-over') {
       state = undefined;

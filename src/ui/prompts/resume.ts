@@ -17,7 +17,7 @@ export type ResumeChoice =
  */
 export async function askResume(
   state: WizardState,
-  opts: { io?: PromptIo; next?: StepId } = {},
+  opts: { io?: PromptIo; next?: StepId; done?: number } = {},
 ): Promise<ResumeChoice> {
   const io = opts.io ?? {};
   if (!isInteractive(io)) {
@@ -29,7 +29,8 @@ export async function askResume(
   }
   const ctx = promptContext(io);
   const next = opts.next;
-  const done = STEP_IDS.filter((id) => state.steps[id]?.status === 'done').length;
+  // The caller's count (done in a mode that counts now, inputs unchanged), else what the file says.
+  const done = opts.done ?? STEP_IDS.filter((id) => state.steps[id]?.status === 'done').length;
   type Pick = 'continue' | 'from' | 'restart';
   const choices: { name: string; value: Pick; description?: string }[] = [];
   if (next)
