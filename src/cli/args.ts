@@ -1,4 +1,5 @@
 // Flags, parsed strictly: an unknown flag or a bad value is a usage error (exit 2) naming the flag.
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUILD_TOOLS, type BuildTool } from '../config/types.js';
 import { UsageError } from '../errors.js';
@@ -140,7 +141,8 @@ export function parseCli(argv: string[]): CliArgs {
     mode,
     yes: v.yes ?? false,
     includeSecrets: v['include-secrets'] ?? false,
-    stateDir: v['state-dir'] ?? '.wizard',
+    // Absolute, so the certificate paths saved in the state still work from another working directory.
+    stateDir: path.resolve(v['state-dir'] ?? '.wizard'),
     kubeconfig: v.kubeconfig,
     context: v.context,
     namespace: v.namespace,

@@ -209,3 +209,13 @@ it('the example config file is the bundled default', async () => {
   const text = await readFile(path.join(REPO, 'assets', 'wizard.example.yaml'), 'utf8');
   expect(text).toContain('flask.example1.com');
 });
+
+it('a relative --state-dir is saved as absolute paths, so the certificates are found from any directory', async () => {
+  const cwd = await tmp();
+  const r = await runWizard(['--dry-run', '--yes', '--state-dir', 'rel-state'], { cwd });
+  expect(r.code).toBe(0);
+  const state = JSON.parse(await readFile(path.join(cwd, 'rel-state', 'state.json'), 'utf8'));
+  const ca: string = state.steps['generate-certs'].outputs['generate-certs'].caCert;
+  expect(path.isAbsolute(ca)).toBe(true);
+  expect(ca).toBe(path.join(cwd, 'rel-state', 'certs', 'ca.crt'));
+});

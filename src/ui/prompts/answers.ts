@@ -5,13 +5,13 @@ import { confirm, input, number, select } from '@inquirer/prompts';
 import { defaultConfig } from '../../config/defaults.js';
 import {
   checkDnsLabel,
+  checkGatewayName,
   checkImageRef,
   checkIntRange,
   checkIp,
   checkLabelKey,
   checkLabelValue,
   checkNamespace,
-  checkObjectName,
   checkPort,
   checkServiceName,
 } from '../../config/rules.js';
@@ -174,7 +174,7 @@ export async function askAnswers(partial: PartialConfig, opts: AskAnswersOptions
         );
         break;
       case 'gateway.name':
-        gateway.name = await text('Gateway name', gateway.name ?? base.gateway.name, checkObjectName);
+        gateway.name = await text('Gateway name', gateway.name ?? base.gateway.name, checkGatewayName);
         break;
       case 'gateway.selector': {
         const current =
