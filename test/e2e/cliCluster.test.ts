@@ -17,6 +17,19 @@ describe.skipIf(skipReason)('wizard against a real API server', () => {
   const suite = useControlPlane();
   let stateDir: string;
   let kubeconfig: string;
+  /** `wizard --yes` on the example against the test cluster, with extra flags. */
+  const setUp = (...extra: string[]) =>
+    runWizard([
+      '--yes',
+      '--config',
+      EXAMPLE,
+      '--kubeconfig',
+      kubeconfig,
+      '--state-dir',
+      stateDir,
+      ...extra,
+      ...SKIP,
+    ]);
 
   beforeAll(async () => {
     const { admin, cp } = suite();
@@ -54,16 +67,7 @@ describe.skipIf(skipReason)('wizard against a real API server', () => {
   });
 
   it('sets up the example: shows the context first, creates every object, finds the gateway address', async () => {
-    const r = await runWizard([
-      '--yes',
-      '--config',
-      EXAMPLE,
-      '--kubeconfig',
-      kubeconfig,
-      '--state-dir',
-      stateDir,
-      ...SKIP,
-    ]);
+    const r = await setUp();
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
     const contextAt = r.stderr.indexOf('cluster: context "envtest-admin"');
@@ -91,18 +95,7 @@ describe.skipIf(skipReason)('wizard against a real API server', () => {
   });
 
   it('a second run changes nothing: every object unchanged', async () => {
-    const r = await runWizard([
-      '--yes',
-      '--config',
-      EXAMPLE,
-      '--kubeconfig',
-      kubeconfig,
-      '--state-dir',
-      stateDir,
-      '--from',
-      'preflight',
-      ...SKIP,
-    ]);
+    const r = await setUp('--from', 'preflight');
     expect(r.code).toBe(0);
     const outcomes = [...r.stderr.matchAll(/\b(created|configured|unchanged)\s+(\S+\/\S+)/g)].map(
       (m) => m[1],
@@ -119,17 +112,7 @@ describe.skipIf(skipReason)('wizard against a real API server', () => {
   });
 
   it('a kube context that does not exist is named, with the ones that do', async () => {
-    const r = await runWizard([
-      '--yes',
-      '--config',
-      EXAMPLE,
-      '--kubeconfig',
-      kubeconfig,
-      '--context',
-      'nope',
-      '--state-dir',
-      stateDir,
-    ]);
+    const r = await setUp('--context', 'nope');
     expect([1, 2]).toContain(r.code);
     expect(r.stderr).toContain('nope');
     expect(r.stderr).toContain('envtest-admin');
@@ -166,18 +149,7 @@ describe.skipIf(skipReason)('wizard against a real API server', () => {
   });
 
   it('teardown without --yes and without a terminal refuses instead of hanging', async () => {
-    await runWizard([
-      '--yes',
-      '--config',
-      EXAMPLE,
-      '--kubeconfig',
-      kubeconfig,
-      '--state-dir',
-      stateDir,
-      '--from',
-      'preflight',
-      ...SKIP,
-    ]);
+    await setUp('--from', 'preflight');
     const r = await runWizard(['teardown', '--kubeconfig', kubeconfig, '--state-dir', stateDir], {
       timeoutMs: 20_000,
     });
