@@ -1,8 +1,6 @@
 // Each deliberate break of the gateway is caught, with the diagnosis that names it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WizardConfig } from '../../src/config/types.js';
 import { WizardError } from '../../src/errors.js';
 import { createExec } from '../../src/io/exec.js';
@@ -11,31 +9,15 @@ import { verifyStep } from '../../src/steps/verify.js';
 import { runVerification } from '../../src/verify/run.js';
 import type { VerifyReport } from '../../src/verify/types.js';
 import { stepContext } from '../build/context.js';
-import { type RunningApp, startFlaskApp } from '../support/flaskApp.js';
 import { type GatewayBreaks, type NginxGateway, startNginxGateway } from '../support/nginxGateway.js';
 import { makeCertPaths, makeLeaf } from './certs.js';
+import { useVerifyLab } from './lab.js';
 import { exampleHosts, plan, weightedMutualHosts } from './plans.js';
 
-let apps: RunningApp[] = [];
-let upstreams: Record<string, string> = {};
-const dirs: string[] = [];
-const gateways: NginxGateway[] = [];
+const lab = useVerifyLab();
+const { upstreams } = lab;
 
-beforeAll(async () => {
-  apps = await Promise.all([startFlaskApp({ version: 'v1' }), startFlaskApp({ version: 'v2' })]);
-  upstreams = { v1: apps[0]?.url ?? '', v2: apps[1]?.url ?? '' };
-});
-afterAll(async () => {
-  await Promise.all(gateways.map((g) => g.stop()));
-  await Promise.all(apps.map((a) => a.stop()));
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'verify-break-'));
-  dirs.push(d);
-  return d;
-}
+const tempDir = () => lab.tempDir('verify-break-');
 
 interface Setup {
   config: WizardConfig;
@@ -54,7 +36,7 @@ async function setup(
     { config, certs: opts.gatewayCerts ?? certs, upstreams, breaks: b },
     { startDelayMs: opts.startDelayMs },
   );
-  gateways.push(gw);
+  lab.track(gw);
   return { config, certs, gw };
 }
 
@@ -193,7 +175,7 @@ describe('verify catches a broken gateway', () => {
     if (!provided) throw new Error('no cert');
     certs.hosts[byo.name] = provided;
     const gw = await startNginxGateway({ config, certs, upstreams });
-    gateways.push(gw);
+    lab.track(gw);
     expect(failed(await verify({ config, certs, gw }))).toEqual([]);
     // The gateway presenting another certificate (from the generated CA, valid for the name) is caught.
     await gw.reload({

@@ -1,37 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createExec } from '../../src/io/exec.js';
 import type { CertPaths } from '../../src/steps/types.js';
 import { runVerification } from '../../src/verify/run.js';
 import type { VerifyReport } from '../../src/verify/types.js';
-import { type RunningApp, startFlaskApp } from '../support/flaskApp.js';
 import { type GatewaySpec, type NginxGateway, startNginxGateway } from '../support/nginxGateway.js';
 import { makeCertPaths } from './certs.js';
+import { useVerifyLab } from './lab.js';
 import { exampleHosts, plan, redirectHosts, weightedMutualHosts } from './plans.js';
 
-let apps: RunningApp[] = [];
-let upstreams: Record<string, string> = {};
-const dirs: string[] = [];
-const gateways: NginxGateway[] = [];
-
-beforeAll(async () => {
-  apps = await Promise.all([startFlaskApp({ version: 'v1' }), startFlaskApp({ version: 'v2' })]);
-  upstreams = { v1: apps[0]?.url ?? '', v2: apps[1]?.url ?? '' };
-});
-afterAll(async () => {
-  await Promise.all(gateways.map((g) => g.stop()));
-  await Promise.all(apps.map((a) => a.stop()));
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const lab = useVerifyLab();
+const { upstreams } = lab;
 
 async function setup(config: GatewaySpec['config'], address?: '127.0.0.1' | '::1') {
-  const stateDir = mkdtempSync(path.join(tmpdir(), 'verify-state-'));
-  dirs.push(stateDir);
+  const stateDir = lab.tempDir('verify-state-');
   const certs: CertPaths = await makeCertPaths(config, stateDir);
   const gw = await startNginxGateway({ config, certs, upstreams }, { address });
-  gateways.push(gw);
+  lab.track(gw);
   return { certs, gw };
 }
 
