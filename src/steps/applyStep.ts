@@ -28,11 +28,6 @@ export interface ApplyStepSpec {
   before?(ctx: Pick<StepContext, Needs>): Promise<void>;
 }
 
-export function refOf(obj: K8sObject): string {
-  const ns = obj.metadata.namespace;
-  return ns ? `${obj.kind}/${ns}/${obj.metadata.name}` : `${obj.kind}/${obj.metadata.name}`;
-}
-
 export function applyStep(spec: ApplyStepSpec): Step<Needs> {
   return {
     id: spec.id,

@@ -1,4 +1,6 @@
 // Deleting what planTeardown found. Idempotent: an object already gone is reported `absent`, not an error.
+
+import { refString } from '../io/ref.js';
 import type { ClusterIo, ObjectRef } from '../io/types.js';
 import type { LogFn } from '../steps/types.js';
 
@@ -7,8 +9,7 @@ export interface TeardownResult {
   outcome: 'deleted' | 'absent';
 }
 
-export const refText = (r: ObjectRef): string =>
-  r.namespace ? `${r.kind}/${r.namespace}/${r.name}` : `${r.kind}/${r.name}`;
+export const refText = refString;
 
 export async function runTeardown(
   cluster: ClusterIo,

@@ -11,10 +11,10 @@ import type { VerifyReport } from '../../src/verify/types.js';
 import { stepContext } from '../build/context.js';
 import { type GatewayBreaks, type NginxGateway, startNginxGateway } from '../support/nginxGateway.js';
 import { makeCertPaths, makeLeaf } from './certs.js';
-import { useVerifyLab } from './lab.js';
+import { startVerifyLab } from './lab.js';
 import { exampleHosts, plan, weightedMutualHosts } from './plans.js';
 
-const lab = useVerifyLab();
+const lab = startVerifyLab();
 const { upstreams } = lab;
 
 const tempDir = () => lab.tempDir('verify-break-');

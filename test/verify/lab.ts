@@ -1,5 +1,5 @@
 // The verify tests' lab: the real Flask app twice (v1, v2), and cleanup of every nginx stand-in and temp dir a test
-// starts. Call useVerifyLab() at the top of a test file.
+// starts. Call startVerifyLab() at the top of a test file.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,7 @@ export interface VerifyLab {
   track(gw: NginxGateway): NginxGateway;
 }
 
-export function useVerifyLab(): VerifyLab {
+export function startVerifyLab(): VerifyLab {
   let apps: RunningApp[] = [];
   const dirs: string[] = [];
   const gateways: NginxGateway[] = [];

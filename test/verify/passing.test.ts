@@ -5,10 +5,10 @@ import { runVerification } from '../../src/verify/run.js';
 import type { VerifyReport } from '../../src/verify/types.js';
 import { type GatewaySpec, type NginxGateway, startNginxGateway } from '../support/nginxGateway.js';
 import { makeCertPaths } from './certs.js';
-import { useVerifyLab } from './lab.js';
+import { startVerifyLab } from './lab.js';
 import { exampleHosts, plan, redirectHosts, weightedMutualHosts } from './plans.js';
 
-const lab = useVerifyLab();
+const lab = startVerifyLab();
 const { upstreams } = lab;
 
 async function setup(config: GatewaySpec['config'], address?: '127.0.0.1' | '::1') {

@@ -105,7 +105,4 @@ export function objectPath(ref: Omit<ObjectRef, 'name'> & { name?: string }, inf
   return p;
 }
 
-/** `Kind/namespace/name`, or `Kind/name` for cluster-scoped objects: how results and errors name objects. */
-export function refString(ref: { kind: string; namespace?: string; name: string }): string {
-  return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
-}
+export { refString } from '../ref.js';

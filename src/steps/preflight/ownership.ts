@@ -1,6 +1,7 @@
 // Objects with the plan's names that someone else already manages: server-side apply would share or (with
 // --force-conflicts) take their fields, so say so before it happens.
 import { MANAGED_BY_LABEL, MANAGER } from '../../config/types.js';
+import { refString } from '../../io/ref.js';
 import type { ClusterIo, ObjectRef } from '../../io/types.js';
 import {
   FILE_MOUNT_CA_DIR,
@@ -39,8 +40,7 @@ export function kubectlDelete(r: ObjectRef): string {
   return `kubectl delete ${plural}${group}${r.namespace ? ` -n ${r.namespace}` : ''} ${r.name}`;
 }
 
-const refText = (r: ObjectRef) =>
-  r.namespace ? `${r.kind}/${r.namespace}/${r.name}` : `${r.kind}/${r.name}`;
+const refText = refString;
 
 /**
  * Lists each planned kind per namespace once (not one GET per object), falling back to GETs without list rights.
