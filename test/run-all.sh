@@ -4,6 +4,14 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# The CRD fixtures come from the shared folder beside the checkout (../shared/fixtures/crds, see its README).
+crds=../shared/fixtures/crds/istio-1.30.3.yaml
+if [ ! -f "$crds" ]; then
+  echo "missing $crds: the tests install and validate against the real Istio and Gateway API CRDs kept in" >&2
+  echo "../shared/fixtures/crds/ beside this checkout; put the shared folder there and run again" >&2
+  exit 2
+fi
+
 echo "== system tools" >&2
 bash test/setup/system.sh
 
