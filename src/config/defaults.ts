@@ -2,6 +2,7 @@
 import type { WizardConfig } from './types.js';
 
 const DEFAULTS: WizardConfig = {
+  api: 'istio',
   namespace: 'default',
   app: 'flask',
   image: 'python-flask-server:v2',
@@ -17,6 +18,7 @@ const DEFAULTS: WizardConfig = {
     httpsRedirect: false,
     alsoMesh: false,
   },
+  gatewayApi: { className: 'istio', deployment: 'attach' },
   hosts: [],
   certs: { storage: 'credentialName', keyType: 'ecdsa-p256', validityDays: 365 },
   istio: { apiVersion: 'auto' },

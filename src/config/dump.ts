@@ -32,12 +32,14 @@ export function toConfigYaml(config: WizardConfig, opts: { configDir?: string } 
   const build: Record<string, unknown> = { ...config.build };
   if (config.build.context) build.context = pathFor(config.build.context);
   const doc = {
+    api: config.api,
     namespace: config.namespace,
     app: config.app,
     image: config.image,
     versions: config.versions.map((v) => ({ name: v.name, replicas: v.replicas })),
     loadBalancer: config.loadBalancer,
     gateway: config.gateway,
+    gatewayApi: config.gatewayApi,
     hosts: config.hosts.map((h) => hostEntry(h, pathFor)),
     certs: config.certs,
     istio: config.istio,

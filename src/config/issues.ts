@@ -40,12 +40,14 @@ export function fromZod(issues: readonly z.core.$ZodIssue[]): ConfigIssue[] {
 }
 
 const TOP_LEVEL_ORDER = [
+  'api',
   'namespace',
   'app',
   'image',
   'versions',
   'loadBalancer',
   'gateway',
+  'gatewayApi',
   'hosts',
   'certs',
   'istio',

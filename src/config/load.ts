@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UsageError } from '../errors.js';
 import { crossCheck } from './crossChecks.js';
+import { gatewayApiIssues } from './gatewayApiRules.js';
 import { fromZod, orderIssues } from './issues.js';
 import { dropNulls } from './raw.js';
 import { configSchema } from './schema.js';
@@ -71,7 +72,10 @@ export function validateConfig(raw: unknown, opts: ValidateOptions = {}): Valida
     configDir,
     hostsOptional: opts.allowMissing?.includes('hosts') ?? false,
   });
-  const issues = [...(parsed.success ? [] : fromZod(parsed.error.issues)), ...cross.issues];
+  const issues = [
+    ...(parsed.success ? gatewayApiIssues(parsed.data) : fromZod(parsed.error.issues)),
+    ...cross.issues,
+  ];
   if (!parsed.success || issues.length > 0) {
     throw new UsageError(`invalid config ${source}`, orderIssues(issues), HINT);
   }

@@ -13,13 +13,16 @@ import {
   checkLabelKey,
   checkLabelValue,
   checkNamespace,
+  checkObjectName,
   checkPort,
   checkServiceName,
   checkWeight,
 } from './rules.js';
 import {
+  APIS,
   BUILD_TOOLS,
   CERT_STORAGES,
+  GATEWAY_DEPLOYMENTS,
   type HostConfig,
   ISTIO_API_VERSIONS,
   type IstioApiVersionSetting,
@@ -88,6 +91,12 @@ const gatewaySchema = strict({
   alsoMesh: bool().default(false),
 });
 
+const gatewayApiSchema = strict({
+  className: str(checkObjectName).default(() => defaultOf('gatewayApi').className),
+  deployment: oneOf(GATEWAY_DEPLOYMENTS).default(() => defaultOf('gatewayApi').deployment),
+  service: str(checkServiceName).optional(),
+});
+
 const certsSchema = strict({
   storage: oneOf(CERT_STORAGES).default('credentialName'),
   keyType: oneOf(KEY_TYPES).default('ecdsa-p256'),
@@ -116,12 +125,14 @@ const istioApiVersion = oneOf(['auto', ...ISTIO_API_VERSIONS, ...SHORT_API_VERSI
 );
 
 export const configSchema = strict({
+  api: oneOf(APIS).default('istio'),
   namespace: str(checkNamespace).default('default'),
   app: str((v) => checkServiceName(v) ?? checkLabelValue(v)).default('flask'),
   image: str(checkImageRef).default('python-flask-server:v2'),
   versions: list(versionSchema, 'must list at least one version').default(() => defaultOf('versions')),
   loadBalancer: oneOf(LOAD_BALANCERS).default('RANDOM'),
   gateway: gatewaySchema.default(() => defaultOf('gateway')),
+  gatewayApi: gatewayApiSchema.default(() => defaultOf('gatewayApi')),
   // "At least one host" depends on the caller (the TUI asks for hosts later), so it is a cross-check.
   hosts: z
     .array(hostSchema, { error: (issue) => `must be a list (got ${describe(issue.input)})` })

@@ -25,6 +25,14 @@ export type IstioApiVersion = (typeof ISTIO_API_VERSIONS)[number];
 /** `auto` is resolved by preflight against what the cluster serves; offline (dry-run) it means v1. */
 export type IstioApiVersionSetting = IstioApiVersion | 'auto';
 
+/** Which API the routing is written in: Istio's own objects (the tutorial), or the Kubernetes Gateway API. */
+export const APIS = ['istio', 'gateway-api'] as const;
+export type RoutingApi = (typeof APIS)[number];
+
+/** gateway-api mode: attach to the existing ingress gateway, or let istiod deploy `<gateway.name>-istio`. */
+export const GATEWAY_DEPLOYMENTS = ['attach', 'automated'] as const;
+export type GatewayDeployment = (typeof GATEWAY_DEPLOYMENTS)[number];
+
 export const BUILD_TOOLS = ['docker', 'podman', 'nerdctl'] as const;
 export type BuildTool = (typeof BUILD_TOOLS)[number];
 export const LOAD_TARGETS = ['kind', 'minikube', 'k3d', 'push', 'none'] as const;
@@ -67,6 +75,18 @@ export interface GatewayConfig {
   alsoMesh: boolean;
 }
 
+/** Settings only `api: gateway-api` reads (see src/manifests/gatewayApi/). */
+export interface GatewayApiConfig {
+  /** spec.gatewayClassName of the Gateway. */
+  className: string;
+  deployment: GatewayDeployment;
+  /**
+   * attach: the existing gateway's Service in gateway.workloadNamespace. Absent: derived from a well-known
+   * gateway.selector (istio=ingressgateway → istio-ingressgateway, istio=ingress → istio-ingress).
+   */
+  service?: string;
+}
+
 export interface CertsConfig {
   storage: CertStorage;
   keyType: KeyType;
@@ -94,12 +114,14 @@ export interface VerifyConfig {
 }
 
 export interface WizardConfig {
+  api: RoutingApi;
   namespace: string;
   app: string;
   image: string;
   versions: VersionConfig[];
   loadBalancer: LoadBalancer;
   gateway: GatewayConfig;
+  gatewayApi: GatewayApiConfig;
   hosts: HostConfig[];
   certs: CertsConfig;
   istio: { apiVersion: IstioApiVersionSetting };

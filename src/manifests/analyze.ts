@@ -23,6 +23,7 @@ import {
   checkSubsetPods,
   checkVirtualServiceGateways,
 } from './analyzeRouting.js';
+import { GATEWAY_API_CHECKS } from './gatewayApi/analyze.js';
 import type { K8sObject } from './types.js';
 
 export type { AnalyzeOptions, Finding } from './analyzeContext.js';
@@ -35,6 +36,8 @@ const CHECKS = [
   checkGatewayPortNames,
   checkGatewayConflicts,
   checkGatewayCertificates,
+  // The Gateway API's rules (src/manifests/gatewayApi/analyze.ts lists their codes).
+  ...GATEWAY_API_CHECKS,
 ];
 
 /** Findings in a stable order: by check, then by object order in `objects`. */

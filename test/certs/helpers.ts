@@ -26,6 +26,8 @@ export function makeConfig(
   validityDays = 365,
 ): WizardConfig {
   return {
+    api: 'istio',
+    gatewayApi: { className: 'istio', deployment: 'attach' },
     namespace: 'demo',
     app: 'flask',
     image: 'flask-demo:latest',

@@ -31,7 +31,7 @@ const CASES: Case[] = [
     name: 'unknown top-level key',
     yaml: `namespaces: shop\n${HOSTS}`,
     issues: [
-      'namespaces: unknown key (allowed: namespace, app, image, versions, loadBalancer, gateway, hosts, certs, istio, build, verify)',
+      'namespaces: unknown key (allowed: api, namespace, app, image, versions, loadBalancer, gateway, gatewayApi, hosts, certs, istio, build, verify)',
     ],
   },
   {

@@ -10,6 +10,8 @@ const dir = mkdtempSync(join(tmpdir(), 'wizard-config-dump-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const CONFIG: WizardConfig = {
+  api: 'istio',
+  gatewayApi: { className: 'istio', deployment: 'attach' },
   namespace: 'shop',
   app: 'web',
   image: 'localhost:5000/web:v3',

@@ -6,6 +6,8 @@ import type { WizardConfig } from '../../src/config/types.js';
 const EXAMPLE = fileURLToPath(new URL('../../assets/wizard.example.yaml', import.meta.url));
 
 const EXPECTED: WizardConfig = {
+  api: 'istio',
+  gatewayApi: { className: 'istio', deployment: 'attach' },
   namespace: 'default',
   app: 'flask',
   image: 'python-flask-server:v2',
@@ -161,6 +163,7 @@ verify: { address: "2001:db8::1", httpPort: 8080, httpsPort: 8443, timeoutSecond
 `;
     const { config, warnings } = parseConfig(text, { source: 'full.yaml', configDir: '/' });
     expect(config).toStrictEqual({
+      api: 'istio',
       namespace: 'shop',
       app: 'web',
       image: `registry.example.com:5000/team/web@sha256:${'a'.repeat(64)}`,
@@ -176,6 +179,7 @@ verify: { address: "2001:db8::1", httpPort: 8080, httpsPort: 8443, timeoutSecond
         httpsRedirect: true,
         alsoMesh: true,
       },
+      gatewayApi: { className: 'istio', deployment: 'attach' },
       hosts: [
         {
           name: '*.shop.example',

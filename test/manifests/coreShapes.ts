@@ -160,6 +160,20 @@ const SCHEMAS: Record<string, object> = {
     },
     ['apiVersion', 'kind', 'metadata', 'type', 'data'],
   ),
+  // gateway-api mode's client CA bundle (key ca.crt, plain PEM text).
+  'v1/ConfigMap': closed(
+    {
+      apiVersion: { const: 'v1' },
+      kind: { const: 'ConfigMap' },
+      metadata: metadata(),
+      data: {
+        type: 'object',
+        propertyNames: { maxLength: 253, pattern: '^[-._a-zA-Z0-9]+$' },
+        additionalProperties: { type: 'string' },
+      },
+    },
+    ['apiVersion', 'kind', 'metadata', 'data'],
+  ),
 };
 
 const ajv = new Ajv({ allErrors: true, strict: true });

@@ -119,10 +119,14 @@ describe('validateAgainstCrd', () => {
     expect(validateAgainstCrd({ ...route, spec: { hostnames: ['a.example.com'], hostnamez: [] } })).toEqual([
       '/spec: unknown field "hostnamez"',
     ]);
-    // parentRefs carries Gateway API CEL rules we did not implement: loud, not silent.
-    const withRefs = validateAgainstCrd({ ...route, spec: { parentRefs: [{ name: 'gw' }] } });
-    expect(withRefs.length).toBeGreaterThan(0);
-    for (const e of withRefs) expect(e).toMatch(/^\/spec\/parentRefs: CEL rule not evaluated offline/);
+    // Path matches carry Gateway API CEL rules we did not implement (the wizard emits none): loud, not silent.
+    const withMatch = validateAgainstCrd({
+      ...route,
+      spec: { rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/x' } }] }] },
+    });
+    expect(withMatch.length).toBeGreaterThan(0);
+    for (const e of withMatch)
+      expect(e).toMatch(/^\/spec\/rules\/0\/matches\/0\/path: CEL rule not evaluated offline/);
   });
 });
 

@@ -23,6 +23,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
+import { gatewayApiCel } from './gatewayApiCel.js';
 
 const CRD_DIR = new URL('../../../shared/fixtures/crds/', import.meta.url);
 const CRD_FILES = ['istio-1.30.3.yaml', 'gateway-api-v1.6.1-standard.yaml'];
@@ -100,10 +101,13 @@ export function closeSchema(node: unknown, open = false): unknown {
   const out: Schema = {};
   for (const [k, v] of Object.entries(node)) {
     // `properties` maps field names to schemas: recurse into the values, never treat the names as keywords.
+    // Inside oneOf/anyOf/allOf/not, `properties` only constrain values (a structural schema prunes by the
+    // top-level properties alone), so those branches are never closed.
+    const junctor = k === 'oneOf' || k === 'anyOf' || k === 'allOf' || k === 'not';
     out[k] =
       k === 'properties'
         ? Object.fromEntries(Object.entries(v as Schema).map(([pk, pv]) => [pk, closeSchema(pv, open)]))
-        : closeSchema(v, open);
+        : closeSchema(v, open || junctor);
   }
   if (out['x-kubernetes-int-or-string'] === true && !out.anyOf && !out.type) {
     out.anyOf = [{ type: 'integer' }, { type: 'string' }];
@@ -134,7 +138,7 @@ function makeAjv(): Ajv {
     validate: function cel(rules: { rule: string; message?: string }[], data: unknown): boolean {
       const errors: Partial<ErrorObject>[] = [];
       for (const r of rules) {
-        const impl = CEL_RULES[r.rule];
+        const impl = CEL_RULES[r.rule] ?? gatewayApiCel(r.rule);
         if (!impl)
           errors.push({ message: `CEL rule not evaluated offline (add it to CEL_RULES): ${r.rule}` });
         else if (!impl(data)) errors.push({ message: r.message ?? `failed CEL rule: ${r.rule}` });
