@@ -24,6 +24,7 @@ export function exampleConfigPath(): string {
 function applyOverrides(config: WizardConfig, args: CliArgs, configDir: string): WizardConfig {
   let out = config;
   if (args.namespace) out = { ...out, namespace: args.namespace };
+  if (args.api) out = { ...out, api: args.api };
   if (args.buildTool) out = { ...out, build: { ...out.build, tool: args.buildTool } };
   if (args.skipBuild) out = { ...out, build: { ...out.build, enabled: false } };
   return out === config

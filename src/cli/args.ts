@@ -1,7 +1,7 @@
 // Flags, parsed strictly: an unknown flag or a bad value is a usage error (exit 2) naming the flag.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BUILD_TOOLS, type BuildTool } from '../config/types.js';
+import { APIS, BUILD_TOOLS, type BuildTool, type RoutingApi } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { parseStepId, parseStepList } from '../runner/selection.js';
 import type { RunMode, StepId } from '../steps/types.js';
@@ -12,6 +12,8 @@ export type Command = (typeof COMMANDS)[number];
 export interface CliArgs {
   command: Command;
   config?: string;
+  /** --api: overrides the config's `api` (istio | gateway-api). */
+  api?: RoutingApi;
   mode: RunMode;
   yes: boolean;
   includeSecrets: boolean;
@@ -39,6 +41,7 @@ export interface CliArgs {
 
 const OPTIONS = {
   config: { type: 'string', short: 'c' },
+  api: { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
   'include-secrets': { type: 'boolean' },
   'state-dir': { type: 'string' },
@@ -124,6 +127,9 @@ export function parseCli(argv: string[]): CliArgs {
   if (!['text', 'json', 'yaml'].includes(output)) {
     throw new UsageError(`--output: "${v.output}" is not allowed (text, json, yaml)`);
   }
+  if (v.api !== undefined && !(APIS as readonly string[]).includes(v.api)) {
+    throw new UsageError(`--api: "${v.api}" is not allowed (${APIS.join(', ')})`);
+  }
   if (v['build-tool'] && !(BUILD_TOOLS as readonly string[]).includes(v['build-tool'])) {
     throw new UsageError(`--build-tool: "${v['build-tool']}" is not allowed (${BUILD_TOOLS.join(', ')})`);
   }
@@ -138,6 +144,7 @@ export function parseCli(argv: string[]): CliArgs {
   return {
     command,
     config: v.config,
+    api: v.api as RoutingApi | undefined,
     mode,
     yes: v.yes ?? false,
     includeSecrets: v['include-secrets'] ?? false,

@@ -11,6 +11,7 @@ Steps: preflight, build-image, deploy-versions, define-subsets, add-hosts, gener
 
 Answers and state:
   -c, --config FILE           answers from a YAML file (see assets/wizard.example.yaml)
+      --api istio|gateway-api routing objects: Istio's (default, the tutorial's) or the Kubernetes Gateway API
   -y, --yes                   go ahead everywhere without asking; with no --config, use the bundled example
       --state-dir DIR         state and certificates (default .wizard)
       --from STEP             start at STEP (its dependencies must be done)

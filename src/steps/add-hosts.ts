@@ -13,6 +13,7 @@ export const addHostsStep = applyStep({
     mesh: config.gateway.alsoMesh,
     hosts: config.hosts.map((h) => ({ name: h.name, routes: h.routes })),
     api: resolveApiVersion(config, outputs, flags.mode),
+    mode: config.api,
   }),
   manifests: ({ config, outputs, flags }) =>
     manifestsFor.addHosts(config, resolveApiVersion(config, outputs, flags.mode)),

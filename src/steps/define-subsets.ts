@@ -12,6 +12,7 @@ export const defineSubsetsStep = applyStep({
     versions: config.versions.map((v) => v.name),
     lb: config.loadBalancer,
     api: resolveApiVersion(config, outputs, flags.mode),
+    mode: config.api,
   }),
   manifests: ({ config, outputs, flags }) =>
     manifestsFor.defineSubsets(config, resolveApiVersion(config, outputs, flags.mode)),

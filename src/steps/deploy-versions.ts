@@ -11,6 +11,7 @@ export const deployVersionsStep = applyStep({
     app: config.app,
     image: config.image,
     versions: config.versions,
+    mode: config.api,
   }),
   manifests: ({ config }) => manifestsFor.deployVersions(config),
   async before({ io, config, log, outputs, ask }) {

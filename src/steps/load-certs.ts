@@ -14,6 +14,7 @@ export const loadCertsStep = applyStep({
   inputs: ({ config, outputs }) => ({
     storage: config.certs.storage,
     gatewayNs: config.gateway.workloadNamespace,
+    mode: config.api,
     hosts: config.hosts.filter((h) => h.protocol === 'HTTPS').map((h) => [h.name, h.tls?.mode]),
     // A renewed certificate keeps its path: fingerprint the (public) certificates so a renewal re-loads them.
     certs: fingerprints(outputs['generate-certs']),

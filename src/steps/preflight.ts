@@ -3,7 +3,16 @@
 // and ports, cluster kind) feed the later steps.
 import type { WizardConfig } from '../config/types.js';
 import { WizardError } from '../errors.js';
+import { refString } from '../io/ref.js';
 import type { ClusterIo } from '../io/types.js';
+import { GATEWAY_API_GROUP } from '../manifests/gatewayApi/names.js';
+import { describeModeSwitch, otherModeRefs, planModeSwitch } from './gatewayApi/modeSwitch.js';
+import {
+  checkGatewayApiCrds,
+  checkGatewayClass,
+  checkGatewayDeployment,
+  type GatewayApiFacts,
+} from './gatewayApi/preflight.js';
 import { detectClusterKind } from './preflight/clusterKind.js';
 import { checkGateway, type GatewayFacts } from './preflight/gateway.js';
 import { checkIstio, ISTIO_GROUP } from './preflight/istio.js';
@@ -22,6 +31,8 @@ const CHECKS = [
   'ingress gateway pods (gateway.selector in gateway.workloadNamespace), its Service, ports 80/443 and address',
   'objects with the plan’s names that another manager owns',
   'cluster kind (kind / minikube / k3d) for build-image',
+  'api: gateway-api: Gateway API CRDs and served versions, the GatewayClass, attach or automated deployment',
+  'objects of the other api mode (a mode switch): what will be removed and what replaces it',
 ];
 
 export const preflightStep: Step<'config' | 'io' | 'log'> = {
@@ -37,6 +48,8 @@ export const preflightStep: Step<'config' | 'io' | 'log'> = {
     hosts: config.hosts.map((h) => [h.name, h.protocol]),
     storage: config.certs.storage,
     istio: config.istio.apiVersion,
+    api: config.api,
+    gatewayApi: config.api === 'gateway-api' ? config.gatewayApi : undefined,
   }),
   async plan() {
     return { notes: CHECKS.map((c) => `check: ${c}`) };
@@ -98,9 +111,31 @@ export async function runPreflight(
     report(istio.result);
   });
 
-  // Plan with the resolved version; if Istio is missing, still check the rest against the non-Istio objects.
+  let gatewayApi: GatewayApiFacts | undefined;
+  if (config.api === 'gateway-api') {
+    await guarded('Gateway API', async () => {
+      const crds = await checkGatewayApiCrds(cluster);
+      report(...crds.results);
+      if (!crds.versions.includes('v1')) return;
+      report(await checkGatewayClass(cluster, config));
+      const dep = await checkGatewayDeployment(cluster, config);
+      report(dep.result);
+      gatewayApi = {
+        versions: crds.versions,
+        referenceGrantVersion: crds.referenceGrantVersion,
+        deployment: dep.deployment,
+        service: dep.service,
+      };
+    });
+  }
+  const gatewayApiServed = !!gatewayApi;
+
+  // Plan with the resolved version; if Istio (or the Gateway API) is missing, still check the rest against the
+  // other objects.
   const planned = plannedRefs(config, apiVersion ?? 'networking.istio.io/v1').filter(
-    (r) => apiVersion || !r.apiVersion.startsWith(`${ISTIO_GROUP}/`),
+    (r) =>
+      (apiVersion || !r.apiVersion.startsWith(`${ISTIO_GROUP}/`)) &&
+      (gatewayApiServed || !r.apiVersion.startsWith(`${GATEWAY_API_GROUP}/`)),
   );
 
   let nsExists = true;
@@ -124,21 +159,42 @@ export async function runPreflight(
   report(...nsResults);
 
   let facts: GatewayFacts = {};
-  await guarded('ingress gateway', async () => {
-    const gw = await checkGateway(cluster, config.gateway, kind.clusterKind);
-    facts = gw.facts;
-    report(...gw.results);
-  });
+  // Istio's automated deployment has no gateway pods before the Gateway exists: nothing to find yet.
+  const automated = config.api === 'gateway-api' && config.gatewayApi.deployment === 'automated';
+  if (!automated)
+    await guarded('ingress gateway', async () => {
+      const gw = await checkGateway(cluster, config.gateway, kind.clusterKind);
+      facts = gw.facts;
+      report(...gw.results);
+    });
 
   await guarded('existing objects', async () => {
     const gateway = apiVersion && { apiVersion, namespace: config.namespace, name: config.gateway.name };
-    report(...(await checkOwnership(cluster, planned, gateway || undefined)));
+    // The other api mode's objects are the mode switch's to replace, not leftovers to delete by hand.
+    const switching = new Set(otherModeRefs(config, apiVersion ?? 'networking.istio.io/v1').map(refString));
+    report(...(await checkOwnership(cluster, planned, gateway || undefined, switching)));
   });
+
+  if (apiVersion) {
+    const v = apiVersion;
+    await guarded('api mode switch', async () => {
+      for (const line of describeModeSwitch(config, await planModeSwitch(cluster, config, v)))
+        report(pass(line));
+    });
+  }
 
   if (results.some((r) => r.level === 'fail') || !apiVersion) throw failure(results);
   const warnings = results.filter((r) => r.level === 'warn').length;
   log(`preflight passed${warnings ? ` with ${warnings} warning${warnings > 1 ? 's' : ''}` : ''}`);
-  return { context: target.context, server: target.server, apiVersion, sidecarInjection, ...facts, ...kind };
+  return {
+    context: target.context,
+    server: target.server,
+    apiVersion,
+    sidecarInjection,
+    ...facts,
+    ...kind,
+    ...(gatewayApi ? { gatewayApi } : {}),
+  };
 }
 
 function failure(results: CheckResult[]): WizardError {

@@ -3,6 +3,7 @@
 import type { IstioApiVersion, WizardConfig } from '../config/types.js';
 import type { Io } from '../io/types.js';
 import type { K8sObject } from '../manifests/types.js';
+import type { GatewayApiFacts } from './gatewayApi/preflight.js';
 
 export const STEP_IDS = [
   'preflight',
@@ -66,6 +67,8 @@ export interface PreflightOutputs {
   clusterName?: string;
   /** Whether the app namespace has sidecar injection on (false also when it does not exist yet). */
   sidecarInjection?: boolean;
+  /** api: gateway-api only: what preflight found of the Gateway API. */
+  gatewayApi?: GatewayApiFacts;
 }
 
 /** Paths only: key material stays in files (0600) and never enters the state file. */

@@ -4,22 +4,30 @@
 import { MANAGED_BY_LABEL, MANAGER, type WizardConfig } from '../config/types.js';
 import { WizardError } from '../errors.js';
 import type { ClusterIo, ObjectRef } from '../io/types.js';
+import { GATEWAY_API_GROUP } from '../manifests/gatewayApi/names.js';
+import { refsForMode } from '../steps/gatewayApi/modeSwitch.js';
 import { ISTIO_GROUP, pickApiVersion } from '../steps/preflight/istio.js';
 import { secretUsers } from '../steps/preflight/ownership.js';
 import { deleteQuestions, describeQuestion } from '../steps/preflight/permissions.js';
-import { plannedRefs } from '../steps/preflight/planned.js';
 
-const key = (r: ObjectRef) => `${r.kind}|${r.namespace ?? ''}|${r.name}`;
+// The group is part of the key: Istio's Gateway and the Gateway API's may share a namespace and a name.
+const key = (r: ObjectRef) => `${r.apiVersion.split('/')[0]}|${r.kind}|${r.namespace ?? ''}|${r.name}`;
 
-/** Planned refs for both certificate storages (the config may have switched since the objects were applied). */
-function candidates(config: WizardConfig, apiVersion: string | undefined): ObjectRef[] {
-  const v = (apiVersion ?? 'networking.istio.io/v1') as Parameters<typeof plannedRefs>[1];
-  const all = (['credentialName', 'file-mount'] as const).flatMap((storage) =>
-    plannedRefs({ ...config, certs: { ...config.certs, storage } }, v),
+/**
+ * Planned refs for both certificate storages and both api modes (the config may have switched since the objects
+ * were applied): teardown removes the wizard's objects of this config whichever mode made them.
+ */
+function candidates(config: WizardConfig, apiVersion: string | undefined, gatewayApi: boolean): ObjectRef[] {
+  const v = (apiVersion ?? 'networking.istio.io/v1') as Parameters<typeof refsForMode>[2];
+  const all = (['istio', 'gateway-api'] as const).flatMap((api) =>
+    (['credentialName', 'file-mount'] as const).flatMap((storage) =>
+      refsForMode({ ...config, certs: { ...config.certs, storage } }, api, v),
+    ),
   );
   const seen = new Set<string>();
   return all.filter((r) => {
     if (!apiVersion && r.apiVersion.startsWith(`${ISTIO_GROUP}/`)) return false; // Istio absent: none can exist
+    if (!gatewayApi && r.apiVersion.startsWith(`${GATEWAY_API_GROUP}/`)) return false; // Gateway API absent too
     if (seen.has(key(r))) return false;
     seen.add(key(r));
     return true;
@@ -42,7 +50,8 @@ export async function scanTeardown(
   const served = await cluster.servedVersions(ISTIO_GROUP);
   // Any served version reads the same stored objects; prefer the configured one when it is served.
   const apiVersion = pickApiVersion(served, config.istio.apiVersion) ?? pickApiVersion(served, 'auto');
-  const wanted = candidates(config, apiVersion);
+  const gatewayApiServed = (await cluster.servedVersions(GATEWAY_API_GROUP)).includes('v1');
+  const wanted = candidates(config, apiVersion, gatewayApiServed);
 
   // One labelled list per kind and namespace instead of a GET per object.
   const groups = new Map<string, ObjectRef[]>();

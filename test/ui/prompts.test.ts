@@ -157,6 +157,9 @@ describe('askAnswers', () => {
     clearInput();
     await answer('v1, v2, v3');
     await move('down', 1); // ROUND_ROBIN
+    expect(screen.getScreen()).toContain('Which API to write the routing in');
+    expect(screen.getScreen()).toContain("Kubernetes Gateway + HTTPRoute: Istio's advice for new setups");
+    await move('down', 1); // gateway-api
     expect(screen.getScreen()).toContain('Hosts:');
     await enter(); // add
     await answer('shop.example.com');
@@ -165,6 +168,7 @@ describe('askAnswers', () => {
     screen.keypress('enter'); // done
     const out = await result;
     expect(out).toMatchObject({
+      api: 'gateway-api',
       namespace: 'shop',
       app: 'flask',
       image: 'registry.local:5000/flask:v3',

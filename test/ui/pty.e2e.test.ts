@@ -91,6 +91,7 @@ describe('wizard on a pseudo-terminal', () => {
       'Container image',
       'Versions to deploy',
       'Load balancer',
+      'Which API to write the routing in',
     ]) {
       await accept(first, q);
     }

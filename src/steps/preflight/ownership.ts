@@ -120,13 +120,18 @@ export async function secretUsers(
   return users;
 }
 
-/** `gateway`: this plan's Gateway (apiVersion, namespace, name), to tell other setups' secrets from leftovers. */
+/**
+ * `gateway`: this plan's Gateway (apiVersion, namespace, name), to tell other setups' secrets from leftovers.
+ * `expected`: refs (Kind/ns/name) another check accounts for (the other api mode's objects a switch replaces).
+ */
 export async function checkOwnership(
   cluster: ClusterIo,
   planned: readonly ObjectRef[],
   gateway?: { apiVersion: string; namespace: string; name: string },
+  expected: ReadonlySet<string> = new Set(),
 ): Promise<CheckResult[]> {
-  const { found, leftovers: all } = await existing(cluster, planned);
+  const { found, leftovers: every } = await existing(cluster, planned);
+  const all = every.filter((r) => !expected.has(refText(r)));
   // A labelled secret another wizard Gateway uses belongs to that setup, not to an earlier config of this one.
   const users = gateway ? await secretUsers(cluster, gateway.apiVersion, gateway) : new Map<string, string>();
   const leftovers = all.filter((r) => !(r.kind === 'Secret' && users.has(r.name)));

@@ -10,7 +10,20 @@ const RESOURCE: Record<string, { group: string; resource: string }> = {
   DestinationRule: { group: 'networking.istio.io', resource: 'destinationrules' },
   VirtualService: { group: 'networking.istio.io', resource: 'virtualservices' },
   Gateway: { group: 'networking.istio.io', resource: 'gateways' },
+  ConfigMap: { group: '', resource: 'configmaps' },
+  // api: gateway-api (looked up by group first: its Gateway is not Istio's)
+  'gateway.networking.k8s.io/Gateway': { group: 'gateway.networking.k8s.io', resource: 'gateways' },
+  'gateway.networking.k8s.io/HTTPRoute': { group: 'gateway.networking.k8s.io', resource: 'httproutes' },
+  'gateway.networking.k8s.io/ReferenceGrant': {
+    group: 'gateway.networking.k8s.io',
+    resource: 'referencegrants',
+  },
 };
+
+function resourceOf(ref: ObjectRef): { group: string; resource: string } | undefined {
+  const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
+  return RESOURCE[`${group}/${ref.kind}`] ?? RESOURCE[ref.kind];
+}
 
 /** The questions for a plan: get/create/patch per planned kind and namespace, plus what preflight itself reads. */
 export function accessQuestions(
@@ -20,7 +33,7 @@ export function accessQuestions(
   const qs = new Map<string, AccessQuestion>();
   const add = (q: AccessQuestion) => qs.set(`${q.verb} ${q.group}/${q.resource} ${q.namespace ?? ''}`, q);
   for (const ref of planned) {
-    const r = RESOURCE[ref.kind];
+    const r = resourceOf(ref);
     if (!r) continue;
     for (const verb of ['get', 'create', 'patch']) add({ verb, ...r, namespace: ref.namespace });
   }
@@ -39,7 +52,7 @@ export function accessQuestions(
 export function deleteQuestions(refs: readonly ObjectRef[]): AccessQuestion[] {
   const qs = new Map<string, AccessQuestion>();
   for (const ref of refs) {
-    const r = RESOURCE[ref.kind];
+    const r = resourceOf(ref);
     if (r)
       qs.set(`${r.group}/${r.resource} ${ref.namespace ?? ''}`, {
         verb: 'delete',

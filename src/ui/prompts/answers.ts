@@ -22,6 +22,7 @@ import {
   type KeyType,
   LOAD_BALANCERS,
   type LoadBalancer,
+  type RoutingApi,
   type VersionConfig,
   type WizardConfig,
 } from '../../config/types.js';
@@ -35,6 +36,7 @@ export const ANSWER_KEYS = [
   'image',
   'versions',
   'loadBalancer',
+  'api',
   'build.enabled',
   'gateway.name',
   'gateway.selector',
@@ -58,6 +60,7 @@ export const FIRST_RUN_KEYS: readonly AnswerKey[] = [
   'image',
   'versions',
   'loadBalancer',
+  'api',
   'hosts',
 ];
 
@@ -70,7 +73,13 @@ export const STEP_KEYS: Record<StepId, readonly AnswerKey[]> = {
   'add-hosts': ['hosts'],
   'generate-certs': ['certs.keyType', 'certs.validityDays'],
   'load-certs': ['certs.storage', 'gateway.workloadNamespace'],
-  'apply-gateway': ['gateway.name', 'gateway.selector', 'gateway.workloadNamespace', 'gateway.httpsRedirect'],
+  'apply-gateway': [
+    'api',
+    'gateway.name',
+    'gateway.selector',
+    'gateway.workloadNamespace',
+    'gateway.httpsRedirect',
+  ],
   verify: ['verify.address', 'verify.httpPort', 'verify.httpsPort'],
 };
 
@@ -165,6 +174,28 @@ export async function askAnswers(partial: PartialConfig, opts: AskAnswersOptions
           'Load balancer within a subset',
           LOAD_BALANCERS,
           out.loadBalancer ?? base.loadBalancer,
+        );
+        break;
+      case 'api':
+        out.api = await ask(() =>
+          select<RoutingApi>(
+            {
+              message: 'Which API to write the routing in',
+              choices: [
+                // One line each, both always visible: what it writes and when to pick it.
+                {
+                  name: "istio        Istio's Gateway + VirtualService + DestinationRule: the tutorial's way; MUTUAL per host",
+                  value: 'istio',
+                },
+                {
+                  name: "gateway-api  Kubernetes Gateway + HTTPRoute: Istio's advice for new setups; MUTUAL per port",
+                  value: 'gateway-api',
+                },
+              ],
+              default: out.api ?? base.api,
+            },
+            ctx,
+          ),
         );
         break;
       case 'build.enabled':

@@ -1,0 +1,119 @@
+// Switching `api` on a live cluster: the wizard's objects of the other mode that the current plan does not have
+// (Istio's VirtualServices, Gateway and subset DestinationRule; or the Kubernetes Gateway, HTTPRoutes, per-version
+// Services and their DestinationRules, the client-CA ConfigMap) would keep serving the same hosts. Preflight shows
+// what will be removed and what replaces it; apply-gateway removes it only after the new objects are programmed,
+// so the old routing keeps serving until the new one is ready. Objects both modes share (Deployments, the app
+// Service, the TLS Secrets) are never touched.
+import {
+  type IstioApiVersion,
+  MANAGED_BY_LABEL,
+  MANAGER,
+  type RoutingApi,
+  type WizardConfig,
+} from '../../config/types.js';
+import { refString } from '../../io/ref.js';
+import type { ClusterIo, ObjectRef } from '../../io/types.js';
+import { attachedServiceName, GATEWAY_API_GROUP } from '../../manifests/gatewayApi/names.js';
+import { ISTIO_GROUP, pickApiVersion } from '../preflight/istio.js';
+import { plannedRefs } from '../preflight/planned.js';
+
+const key = (r: ObjectRef) => `${r.apiVersion.split('/')[0]}|${r.kind}|${r.namespace ?? ''}|${r.name}`;
+const groupOf = (r: ObjectRef) => (r.apiVersion.includes('/') ? (r.apiVersion.split('/')[0] as string) : '');
+
+/**
+ * The object refs a config plans in `api` mode. Names do not depend on what the mode cannot express, so a config
+ * written for the other mode is planned with what would make it valid there (an automated deployment when no
+ * gateway Service can be derived, credentialName storage).
+ */
+export function refsForMode(config: WizardConfig, api: RoutingApi, apiVersion: IstioApiVersion): ObjectRef[] {
+  let c: WizardConfig = { ...config, api };
+  if (api === 'gateway-api' && c.gatewayApi.deployment === 'attach' && !attachedServiceName(c)) {
+    c = { ...c, gatewayApi: { ...c.gatewayApi, deployment: 'automated' } };
+  }
+  return plannedRefs(c, apiVersion);
+}
+
+/** What the other mode plans that this one does not: the candidates for removal, in reverse apply order. */
+export function otherModeRefs(config: WizardConfig, apiVersion: IstioApiVersion): ObjectRef[] {
+  const other: RoutingApi = config.api === 'istio' ? 'gateway-api' : 'istio';
+  const mine = new Set(refsForMode(config, config.api, apiVersion).map(key));
+  return refsForMode(config, other, apiVersion)
+    .filter((r) => !mine.has(key(r)))
+    .reverse();
+}
+
+export interface ModeSwitchPlan {
+  /** The other mode's objects that exist (with the wizard's label): removed after the new ones are programmed. */
+  remove: ObjectRef[];
+  /** This mode's routing objects that take over the same hosts. */
+  replacedBy: ObjectRef[];
+}
+
+/** Finds the other mode's objects on the cluster (one labelled, metadata-only list per kind and namespace). */
+export async function planModeSwitch(
+  cluster: Pick<ClusterIo, 'list' | 'servedVersions'>,
+  config: WizardConfig,
+  apiVersion: IstioApiVersion,
+): Promise<ModeSwitchPlan> {
+  const candidates = otherModeRefs(config, apiVersion);
+  const served = new Map<string, boolean>();
+  for (const group of [ISTIO_GROUP, GATEWAY_API_GROUP]) {
+    const versions = await cluster.servedVersions(group);
+    served.set(group, group === ISTIO_GROUP ? !!pickApiVersion(versions, 'auto') : versions.includes('v1'));
+  }
+  const groups = new Map<string, ObjectRef[]>();
+  for (const r of candidates) {
+    if (served.get(groupOf(r)) === false) continue; // a kind the cluster does not serve cannot have objects
+    const g = `${r.apiVersion}|${r.kind}|${r.namespace ?? ''}`;
+    groups.set(g, [...(groups.get(g) ?? []), r]);
+  }
+  const present = new Set<string>();
+  for (const refs of groups.values()) {
+    const first = refs[0] as ObjectRef;
+    const items = await cluster.list({
+      apiVersion: first.apiVersion,
+      kind: first.kind,
+      namespace: first.namespace,
+      labelSelector: `${MANAGED_BY_LABEL}=${MANAGER}`,
+      metadataOnly: true,
+    });
+    for (const o of items) present.add(key({ ...first, name: o.metadata.name }));
+  }
+  const remove = candidates.filter((r) => present.has(key(r)));
+  const routing = config.api === 'istio' ? ['Gateway', 'VirtualService'] : ['Gateway', 'HTTPRoute'];
+  const replacedBy = remove.length
+    ? refsForMode(config, config.api, apiVersion).filter(
+        (r) =>
+          routing.includes(r.kind) &&
+          groupOf(r) === (config.api === 'istio' ? ISTIO_GROUP : GATEWAY_API_GROUP),
+      )
+    : [];
+  return { remove, replacedBy };
+}
+
+/** Preflight's lines: what goes, what replaces it, and when. */
+export function describeModeSwitch(config: WizardConfig, plan: ModeSwitchPlan): string[] {
+  if (plan.remove.length === 0) return [];
+  const from = config.api === 'istio' ? 'gateway-api' : 'istio';
+  const when =
+    config.api === 'gateway-api'
+      ? 'after the new Gateway and routes are Accepted and Programmed (apply-gateway)'
+      : 'after the Istio Gateway is applied (apply-gateway)';
+  return [
+    `switching from api: ${from} to api: ${config.api}: ${plan.remove.length} object(s) of the old mode will be removed ${when}, so both never serve the same hosts for longer than needed: ${plan.remove.map(refString).join(', ')}`,
+    `replaced by: ${plan.replacedBy.map(refString).join(', ')}`,
+  ];
+}
+
+/** Deletes the old mode's objects (routes first); idempotent. */
+export async function removeOldMode(
+  cluster: Pick<ClusterIo, 'delete'>,
+  plan: ModeSwitchPlan,
+  from: RoutingApi,
+  log: (line: string) => void,
+): Promise<void> {
+  for (const r of plan.remove) {
+    const outcome = await cluster.delete(r);
+    log(`${outcome.padEnd(10)} ${refString(r)} (api: ${from}, replaced)`);
+  }
+}
