@@ -135,9 +135,12 @@ export async function checkGatewayClass(cluster: ClusterIo, config: WizardConfig
   return pass(`GatewayClass ${name} exists (controller ${controller}, ${acceptedOf(gc)})`);
 }
 
-const selects = (svc: K8sObject, labels: Record<string, string>) => {
+/** Whether a Service fronts the gateway pods: its selector and gateway.selector agree on every label either names. */
+const selects = (svc: K8sObject, gatewaySelector: Record<string, string>) => {
   const sel = (svc.spec?.selector ?? {}) as Record<string, string>;
-  return Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => labels[k] === v);
+  const within = (a: Record<string, string>, b: Record<string, string>) =>
+    Object.entries(a).every(([k, v]) => b[k] === v);
+  return Object.keys(sel).length > 0 && (within(sel, gatewaySelector) || within(gatewaySelector, sel));
 };
 
 /** Which deployment applies, said plainly; attaching needs the gateway Service, in the Gateway's namespace. */
