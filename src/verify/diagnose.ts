@@ -103,7 +103,8 @@ export function explainCurlExit(code: number, error: string | undefined, spec: C
     case 16:
     case 55:
     case 56: {
-      const when = code === 16 ? 'in HTTP/2 framing' : code === 55 ? 'while sending the request' : 'while receiving';
+      const when =
+        code === 16 ? 'in HTTP/2 framing' : code === 55 ? 'while sending the request' : 'while receiving';
       return {
         ok: false,
         diagnosis: spec.tls.clientCert
