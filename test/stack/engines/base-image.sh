@@ -61,6 +61,14 @@ cert = /etc/ssl/certs/ca-certificates.crt
 break-system-packages = true
 PIP
 printf 'deb %s %s main\n' "$m" "$suite" > "$root/etc/apt/sources.list"
+# Slim like the upstream -slim images: no docs, manuals or translations (dpkg keeps leaving them out later).
+rm -rf "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/locale/*
+cat > "$root/etc/dpkg/dpkg.cfg.d/slim" <<DPKG
+path-exclude /usr/share/doc/*
+path-exclude /usr/share/man/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/locale/*
+DPKG
 rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/var/log/* "$root"/tmp/*
 # debootstrap leaves the target's /proc and /sys as empty mount points and /dev with a few nodes; an engine's
 # import keeps them as they are, which is what a pulled image holds too.

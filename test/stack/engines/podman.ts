@@ -21,14 +21,14 @@ import { ensureBaseImageTarball, importArgs } from './baseImage.js';
 
 const exec = promisify(execFile);
 
-export interface PodmanEnv {
+export type PodmanEnv = {
   CONTAINERS_CONF: string;
   CONTAINERS_STORAGE_CONF: string;
   CONTAINERS_REGISTRIES_CONF: string;
   BUILDAH_ISOLATION: string;
   REGISTRY_AUTH_FILE: string;
   TMPDIR: string;
-}
+};
 
 export interface Podman {
   env: PodmanEnv;

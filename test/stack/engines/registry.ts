@@ -11,10 +11,27 @@ export interface Registry {
   /** host:port, the registry part of an image name (127.0.0.1:PORT/name:tag). */
   host: string;
   pid: number;
+  /** The name an engine or a kubelet pulls: host/repository:tag. */
+  image(repository: string, tag: string): string;
   /** The tags the registry holds for a repository ([] when it has none). */
   tags(repository: string): Promise<string[]>;
+  /** The manifest a tag points at (undefined when there is none): its digest and its image config's digest. */
+  manifest(repository: string, tag: string): Promise<Manifest | undefined>;
   stop(): Promise<void>;
 }
+
+export interface Manifest {
+  digest: string;
+  mediaType: string;
+  /** sha256:… of the image config: the image ID docker and podman show for the image. */
+  configDigest: string;
+}
+
+// Both single-image manifest formats: docker pushes Docker v2 schema 2, podman OCI unless told otherwise.
+const MANIFEST_TYPES = [
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+].join(', ');
 
 function config(root: string, addr: string): string {
   return [
@@ -68,6 +85,20 @@ export async function startRegistry(opts: { dir: string; bin?: string }): Promis
     return {
       host,
       pid: d.pid,
+      image: (repository, tag) => `${host}/${repository}:${tag}`,
+      async manifest(repository, tag) {
+        const res = await fetch(`http://${host}/v2/${repository}/manifests/${tag}`, {
+          headers: { Accept: MANIFEST_TYPES },
+        });
+        if (res.status === 404) return undefined;
+        if (!res.ok) throw new Error(`registry ${host}: manifest ${repository}:${tag}: HTTP ${res.status}`);
+        const body = (await res.json()) as { mediaType?: string; config?: { digest?: string } };
+        return {
+          digest: res.headers.get('docker-content-digest') ?? '',
+          mediaType: body.mediaType ?? res.headers.get('content-type') ?? '',
+          configDigest: body.config?.digest ?? '',
+        };
+      },
       async tags(repository) {
         const res = await fetch(`http://${host}/v2/${repository}/tags/list`);
         if (res.status === 404) return [];
