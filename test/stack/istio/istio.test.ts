@@ -1,8 +1,8 @@
 // The real istiod + Envoy gateway (istio.ts) on a real API server: HTTP routing by Gateway + VirtualService, an
 // HTTPS server with credentialName served by SNI with its own certificate, MUTUAL refusing a client without a
 // certificate (every curl exit code seen is recorded, and each must be one verify counts as refused), and stop()
-// leaving nothing behind. Backends are the bundled Flask app (the image's CMD from a venv) on the host end of the
-// gateway's veth pair, behind hand-written Services + EndpointSlices. Timings are printed, never asserted.
+// leaving nothing behind. Backends are the bundled Flask app (the image's CMD from a venv, backends.ts) on the host
+// end of the gateway's veth pair, behind hand-written Services + EndpointSlices. Timings are printed, never asserted.
 // Skipped, with the reason printed, where the binaries cannot be had (no Go, no python3 venv, not root).
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -15,14 +15,9 @@ import type { LiveCluster } from '../../../src/io/kube/live.js';
 import type { K8sObject } from '../../../src/manifests/types.js';
 import { CLIENT_CERT_REFUSED } from '../../../src/verify/verdict.js';
 import { type ControlPlane, ensureBinaries, startControlPlane } from '../../control-plane/controlPlane.js';
-import {
-  ensureVenv,
-  freePort,
-  type RunningApp,
-  readDockerfile,
-  withLoopbackBind,
-} from '../../support/flaskApp.js';
+import type { RunningApp } from '../../support/flaskApp.js';
 import { makeCa, makeClient, makeLeaf, type Pair } from '../../verify/certs.js';
+import { startFlaskOn } from './backends.js';
 import { ensureIstioBinaries, type Istio, startIstio } from './istio.js';
 
 const execFileP = promisify(execFile);
@@ -76,42 +71,6 @@ async function until(what: string, ask: () => Promise<Curl>, ok: (c: Curl) => bo
   throw new Error(
     `${what}: not within ${timeoutMs} ms (last: curl ${last.code} ${last.body.trim()} ${last.stderr.trim()})`,
   );
-}
-
-/** The Flask app as its image runs it, bound to `host` (the gateway can reach only the host end of its veth). */
-async function startFlask(host: string, version: string): Promise<RunningApp> {
-  const venv = await ensureVenv();
-  const facts = readDockerfile();
-  const port = await freePort(host);
-  const argv = withLoopbackBind(facts.cmd, port).map((a) =>
-    a.replace(`127.0.0.1:${port}`, `${host}:${port}`),
-  );
-  argv[0] = path.join(venv, 'bin', argv[0] ?? '');
-  const { spawn } = await import('node:child_process');
-  const [cmd, ...args] = argv as [string, ...string[]];
-  const child = spawn(cmd, args, {
-    cwd: path.resolve(import.meta.dirname, '../../../flask'),
-    env: { ...process.env, ...facts.env, PORT: String(port), VERSION: version },
-    stdio: 'ignore',
-    detached: true,
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const url = `http://${host}:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null && child.pid) {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {}
-      await exited;
-    }
-  };
-  for (let i = 0; i < 200; i++) {
-    const r = await curl([`${url}/version`]);
-    if (r.code === 0 && r.body.trim() === version) return { url, port, argv, stop };
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  await stop();
-  throw new Error(`Flask ${version} did not answer on ${url}`);
 }
 
 async function apply(cluster: LiveCluster, obj: K8sObject): Promise<void> {
@@ -229,7 +188,7 @@ describe.skipIf(skipReason)('real istiod + Envoy ingress gateway', () => {
     cluster = await connectCluster({ kubeconfig: cp.adminKubeconfig });
     await apply(cluster, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
     for (const v of ['v1', 'v2']) {
-      const app = await startFlask(istio.hostAddress, v);
+      const app = await startFlaskOn(istio.hostAddress, v);
       apps.push(app);
       for (const o of backend(`flask-${v}`, istio.hostAddress, app.port)) await apply(cluster, o);
     }

@@ -119,6 +119,8 @@ export interface IstioOptions {
   serviceName?: string;
   serviceAccount?: string;
   binaries?: IstioBinaries;
+  /** How many extra addresses on the host end of the gateway's veth pair the caller wants for backends (≤ 4). */
+  backendAddresses?: number;
   /** Extra environment for istiod (tests switch features). */
   istiodEnv?: Record<string, string>;
 }
@@ -135,6 +137,8 @@ export interface Istio {
   targetPorts: { http: number; https: number; status: number };
   /** The host end of the gateway's veth pair: backends listening here are reachable from Envoy. */
   hostAddress: string;
+  /** `backendAddresses` more host-end addresses: one per backend pod object, so each has an IP of its own. */
+  backendAddresses: string[];
   /** Envoy's admin API (config_dump, clusters, /ready) on the gateway's address. */
   envoyAdmin: string;
   /** istiod's debug/ready HTTP endpoint on 127.0.0.1. */
@@ -424,7 +428,7 @@ export async function startIstio(opts: IstioOptions): Promise<Istio> {
     for (const o of [namespace('istio-system'), namespace(ns), meshConfigMap('istio-system')])
       await ssa(cluster, o);
 
-    netns = await createGatewayNetns('i');
+    netns = await createGatewayNetns('i', opts.backendAddresses ?? 0);
     const [httpPort, httpsPort, grpcPort, monitoringPort, ctrlzPort] = (await freeLoopbackPorts(5)) as [
       number,
       number,
@@ -566,6 +570,7 @@ export async function startIstio(opts: IstioOptions): Promise<Istio> {
       httpsPort: 443,
       targetPorts: { http: GATEWAY_PORTS.http, https: GATEWAY_PORTS.https, status: GATEWAY_PORTS.status },
       hostAddress: netns.hostIP,
+      backendAddresses: netns.backendIPs,
       envoyAdmin,
       istiodHttp,
       netns: netns.name,

@@ -115,7 +115,12 @@ export function gatewayPod(id: GatewayIdentity, image: string, nodeName: string)
   };
 }
 
-export function readyPodStatus(podIP: string, hostIP: string, image: string): Record<string, unknown> {
+export function readyPodStatus(
+  podIP: string,
+  hostIP: string,
+  image: string,
+  container = 'istio-proxy',
+): Record<string, unknown> {
   const now = new Date().toISOString();
   return {
     phase: 'Running',
@@ -130,7 +135,7 @@ export function readyPodStatus(podIP: string, hostIP: string, image: string): Re
     })),
     containerStatuses: [
       {
-        name: 'istio-proxy',
+        name: container,
         image,
         imageID: image,
         ready: true,

@@ -1,5 +1,5 @@
 /**
- * A network namespace of the tier's own for the ingress gateway, joined to the host by a veth pair on a /30.
+ * A network namespace of the tier's own for the ingress gateway, joined to the host by a veth pair on a /29.
  *
  * WHY: istiod programs a gateway's listeners on 0.0.0.0 (only a Gateway server's `bind` changes that, and the
  * wizard's Gateways have none). Envoy on the host's network would listen on every host interface; inside this
@@ -18,6 +18,8 @@ export interface GatewayNetns {
   podIP: string;
   /** The host end of the pair: reachable from inside the namespace (istiod, backends). */
   hostIP: string;
+  /** More addresses on the host end (up to 4), e.g. one per backend "pod"; added on the host end when made. */
+  backendIPs: string[];
   /** argv prefix that runs a program inside the namespace (`ip netns exec` execs it: the PID stays the program's). */
   exec: string[];
   close(): Promise<void>;
@@ -32,18 +34,19 @@ async function ip(args: string[]): Promise<string> {
   }
 }
 
-/** A /30 in 10.254.0.0/16 that no host route or address covers yet (10.254/16 is outside the tier's other ranges). */
+/** A /29 in 10.254.0.0/16 that no host route or address covers yet (10.254/16 is outside the tier's other ranges). */
 async function freeSubnet(): Promise<number> {
   const used = await ip(['-4', 'route', 'show', 'table', 'all']);
   for (let i = 0; i < 64; i++) {
-    const base = 4 * Math.floor(Math.random() * 16384);
-    const prefix = `10.254.${base >> 8}.${base & 255}/30`;
+    const base = 8 * Math.floor(Math.random() * 8192);
+    const prefix = `10.254.${base >> 8}.${base & 255}/29`;
     if (!used.includes(prefix)) return base;
   }
-  throw new Error('no free /30 in 10.254.0.0/16 for the gateway network namespace');
+  throw new Error('no free /29 in 10.254.0.0/16 for the gateway network namespace');
 }
 
-export async function createGatewayNetns(tag: string): Promise<GatewayNetns> {
+export async function createGatewayNetns(tag: string, backends = 0): Promise<GatewayNetns> {
+  if (backends > 4) throw new Error('at most 4 backend addresses fit the /29');
   const id = `${tag}${process.pid.toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`.slice(0, 10);
   const name = `wizgw-${id}`;
   const hostIf = `wg${id}h`.slice(0, 15);
@@ -52,6 +55,7 @@ export async function createGatewayNetns(tag: string): Promise<GatewayNetns> {
   const addr = (n: number) => `10.254.${(base + n) >> 8}.${(base + n) & 255}`;
   const hostIP = addr(1);
   const podIP = addr(2);
+  const backendIPs = Array.from({ length: backends }, (_, i) => addr(3 + i));
   const inNs = (args: string[]) => ip(['netns', 'exec', name, 'ip', ...args]);
   let made = false;
   const close = async () => {
@@ -66,16 +70,17 @@ export async function createGatewayNetns(tag: string): Promise<GatewayNetns> {
     made = true;
     await ip(['link', 'add', hostIf, 'type', 'veth', 'peer', 'name', nsIf]);
     await ip(['link', 'set', nsIf, 'netns', name]);
-    await ip(['addr', 'add', `${hostIP}/30`, 'dev', hostIf]);
+    await ip(['addr', 'add', `${hostIP}/29`, 'dev', hostIf]);
+    for (const b of backendIPs) await ip(['addr', 'add', `${b}/29`, 'dev', hostIf]);
     await ip(['link', 'set', hostIf, 'up']);
     await inNs(['link', 'set', 'lo', 'up']);
-    await inNs(['addr', 'add', `${podIP}/30`, 'dev', nsIf]);
+    await inNs(['addr', 'add', `${podIP}/29`, 'dev', nsIf]);
     await inNs(['link', 'set', nsIf, 'up']);
   } catch (e) {
     await close();
     throw e;
   }
-  return { name, podIP, hostIP, exec: ['ip', 'netns', 'exec', name], close };
+  return { name, podIP, hostIP, backendIPs, exec: ['ip', 'netns', 'exec', name], close };
 }
 
 /**
