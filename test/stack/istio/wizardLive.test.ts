@@ -112,6 +112,8 @@ describe.skipIf(skipReason)('wizard on a real istiod + Envoy gateway', () => {
       dir,
       binaries: istioBins,
       backendAddresses: 2,
+      // As on most real clusters, the Gateway API CRDs are there too (istiod then runs its Gateway API controller).
+      gatewayApi: true,
     });
     cluster = await connectCluster({ kubeconfig: cp.adminKubeconfig });
     const pods: { name: string; ip: string }[] = [];
