@@ -32,7 +32,7 @@ mirror() {
 m=$(mirror)
 # Keyed by what makes the rootfs: this script's code (not its comments), the mirror and the CA bundle.
 key=$( { grep -v '^[[:space:]]*#' "${BASH_SOURCE[0]}"; echo "$m"; cat "$ca" 2>/dev/null; } | sha256sum | cut -c1-16)
-cache=${XDG_CACHE_HOME:-$HOME/.cache}/istio-ingress-wizard/stack
+cache=${WIZARD_STACK_CACHE:-${HOME:-/tmp}/.cache/istio-ingress-wizard/stack}
 out=$cache/base-$key.tar
 
 if [ "${1:-}" = --path ]; then echo "$out"; exit 0; fi
@@ -43,6 +43,10 @@ command -v debootstrap >/dev/null || { echo "base-image.sh: debootstrap is not i
 [ -f "$ca" ] || { echo "base-image.sh: no CA bundle at $ca" >&2; exit 3; }
 
 mkdir -p "$cache"
+# Two test files starting engines at once build it once: the second waits, then finds it.
+exec 9>"$cache/.base-image.lock"
+flock 9
+if [ -s "$out" ]; then echo "$out"; exit 0; fi
 work=$(mktemp -d "$cache/.base-build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 root=$work/rootfs
