@@ -44,7 +44,14 @@ export async function afterApplyGateway(
     return;
   }
   const from = config.api === 'istio' ? 'gateway-api' : 'istio';
-  await removeOldMode(ctx.io.cluster, plan, from, (line) =>
-    log(flags.mode === 'live' ? line : `${line} (dry run)`),
+  await removeOldMode(
+    ctx.io.cluster,
+    plan,
+    from,
+    (line) => log(flags.mode === 'live' ? line : `${line} (dry run)`),
+    {
+      drainMs: flags.mode === 'live' ? undefined : 0,
+      signal: ctx.signal,
+    },
   );
 }

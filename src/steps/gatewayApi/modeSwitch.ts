@@ -11,6 +11,7 @@ import {
   type RoutingApi,
   type WizardConfig,
 } from '../../config/types.js';
+import { sleep } from '../../io/kube/sleep.js';
 import { refString } from '../../io/ref.js';
 import type { ClusterIo, ObjectRef } from '../../io/types.js';
 import { attachedServiceName, GATEWAY_API_GROUP } from '../../manifests/gatewayApi/names.js';
@@ -105,15 +106,43 @@ export function describeModeSwitch(config: WizardConfig, plan: ModeSwitchPlan): 
   ];
 }
 
-/** Deletes the old mode's objects (routes first); idempotent. */
+/**
+ * How long a gateway takes to receive a config change: measured 123–216 ms from a route change to the first correct
+ * answer on a real istiod + Envoy; 2 s leaves room for a loaded control plane.
+ */
+export const DRAIN_MS = 2000;
+
+/**
+ * Deletes the old mode's objects: first its Gateway, after the new routing had time to reach the gateway — while
+ * both serve a host, istiod keeps one of the two servers, so deleting the old routes first could leave that server
+ * without routes (404) — then, once the old Gateway had time to leave the gateway, its routes and the backends they
+ * pointed at (per-version Services, DestinationRules, the CA ConfigMap), which nothing serves any more.
+ * `drainMs` 0 (a server dry-run) skips the pauses. Idempotent.
+ */
 export async function removeOldMode(
   cluster: Pick<ClusterIo, 'delete'>,
   plan: ModeSwitchPlan,
   from: RoutingApi,
   log: (line: string) => void,
+  opts: { drainMs?: number; signal?: AbortSignal } = {},
 ): Promise<void> {
-  for (const r of plan.remove) {
-    const outcome = await cluster.delete(r);
-    log(`${outcome.padEnd(10)} ${refString(r)} (api: ${from}, replaced)`);
-  }
+  const drainMs = opts.drainMs ?? DRAIN_MS;
+  const gateways = plan.remove.filter((r) => r.kind === 'Gateway');
+  const rest = plan.remove.filter((r) => r.kind !== 'Gateway');
+  const pause = async (why: string) => {
+    if (drainMs <= 0) return;
+    log(`waiting ${drainMs / 1000} s ${why}`);
+    await sleep(drainMs, opts.signal);
+  };
+  const remove = async (refs: ObjectRef[]) => {
+    for (const r of refs) {
+      const outcome = await cluster.delete(r);
+      log(`${outcome.padEnd(10)} ${refString(r)} (api: ${from}, replaced)`);
+    }
+  };
+  await pause('for the gateway to receive the new routing before the old Gateway goes');
+  await remove(gateways);
+  if (gateways.length && rest.length)
+    await pause('for the gateway to drop the old Gateway before its routes and backends go');
+  await remove(rest);
 }

@@ -55,8 +55,10 @@ export async function waitForGatewayApiStatus(
     if (verdict.problems.length === 0) failingSince = undefined;
     else if (key !== failingKey || failingSince === undefined) failingSince = Date.now();
     failingKey = key;
-    const accepted = rs.filter(
-      (r) => r && !verdict.pending.concat(key).some((l) => l.includes(label(r))),
+    // A route is ready when no pending or failing line names it (lines start with the object's Kind/ns/name).
+    const lines = [...verdict.pending, ...verdict.problems.map((p) => p.where)];
+    const accepted = names.routes.filter(
+      (n) => !lines.some((l) => l === n || l.startsWith(`${n} `) || l.startsWith(`${n}:`)),
     ).length;
     opts.onProgress?.({
       label: `${names.gateway}: ${verdict.problems.length ? `${verdict.problems.length} condition(s) False` : (verdict.pending[0] ?? 'waiting')}; ${accepted}/${routes.length} routes ready`,

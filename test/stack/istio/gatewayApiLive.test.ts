@@ -335,36 +335,76 @@ describe.skipIf(skipReason)('api: gateway-api on a real istiod + Envoy gateway',
     expect(fixed.code, fixed.stderr.slice(-3000)).toBe(0);
   }, 600_000);
 
-  it('switching to api: istio while curl runs: the old objects go only after the new Gateway exists; failures counted', async () => {
-    const back = await wizard('simple.yaml', '--skip-build', '--from', 'deploy-versions');
+  it('switching modes both ways while curl runs: old objects go only after the new routing is in place; failures counted', async () => {
+    const back = await wizard('simple.yaml', '--skip-build');
     expect(back.code, back.stderr.slice(-3000)).toBe(0);
-    let stop = false;
-    const codes: Record<string, number> = {};
-    const loop = (async () => {
-      while (!stop) {
-        const code = await curl([
-          '--resolve',
-          `flask.example3.com:80:${istio.gatewayAddress}`,
-          'http://flask.example3.com/version',
-        ]);
-        codes[code] = (codes[code] ?? 0) + 1;
-      }
-    })();
-    const r = await wizard('istio.yaml', '--skip-build');
-    stop = true;
-    await loop;
-    const total = Object.values(codes).reduce((a, b) => a + b, 0);
+    const during = async (file: string) => {
+      let stop = false;
+      const codes: Record<string, number> = {};
+      const started = Date.now();
+      const failures: string[] = [];
+      const loop = (async () => {
+        while (!stop) {
+          const [http, https] = await Promise.all([
+            curl([
+              '--resolve',
+              `flask.example3.com:80:${istio.gatewayAddress}`,
+              'http://flask.example3.com/version',
+            ]),
+            curl([
+              '--resolve',
+              `flask.example1.com:443:${istio.gatewayAddress}`,
+              '--cacert',
+              path.join(state(), 'certs', 'ca.crt'),
+              'https://flask.example1.com/version',
+            ]),
+          ]);
+          for (const c of [`http ${http}`, `https ${https}`]) {
+            codes[c] = (codes[c] ?? 0) + 1;
+            if (!c.endsWith(' 200')) failures.push(`${c} at +${Date.now() - started} ms`);
+          }
+        }
+      })();
+      const r = await wizard(file, '--skip-build');
+      stop = true;
+      await loop;
+      const total = Object.values(codes).reduce((a, b) => a + b, 0);
+      const failed = total - (codes['http 200'] ?? 0) - (codes['https 200'] ?? 0);
+      if (failures.length)
+        report(
+          `failed requests: ${failures.join(', ')} (run took ${r.ms} ms; its apply-gateway lines: ${r.stderr
+            .split('\n')
+            .filter((l) => l.startsWith('[8/9] apply-gateway: '))
+            .map((l) => l.slice(21))
+            .join(' | ')})`,
+        );
+      return { r, codes, total, failed };
+    };
+
+    const toIstio = await during('istio.yaml');
     report(
-      `gateway-api → istio: wizard exit ${r.code} in ${r.ms} ms; ${total} requests during the switch: ${JSON.stringify(codes)}`,
+      `gateway-api → istio: wizard exit ${toIstio.r.code} in ${toIstio.r.ms} ms; ${toIstio.total} requests during the switch, ${toIstio.failed} failed: ${JSON.stringify(toIstio.codes)}`,
     );
-    expect(r.code, r.stderr.slice(-4000)).toBe(0);
-    expect(r.stderr).toContain('switching from api: gateway-api to api: istio');
-    expect(r.stderr).toMatch(
+    expect(toIstio.r.code, toIstio.r.stderr.slice(-4000)).toBe(0);
+    expect(toIstio.r.stderr).toContain('switching from api: gateway-api to api: istio');
+    expect(toIstio.r.stderr).toMatch(
       /deleted +HTTPRoute\/default\/flask-example3-com \(api: gateway-api, replaced\)/,
     );
-    expect(checkLines(r.stderr).every((l) => l.startsWith('✓'))).toBe(true);
+    expect(checkLines(toIstio.r.stderr).every((l) => l.startsWith('✓'))).toBe(true);
     expect(await gatewayStatus()).toBeUndefined();
-    expect(total).toBeGreaterThan(0);
-    expect(total - (codes['200'] ?? 0)).toBe(0);
+
+    const toGatewayApi = await during('simple.yaml');
+    report(
+      `istio → gateway-api: wizard exit ${toGatewayApi.r.code} in ${toGatewayApi.r.ms} ms; ${toGatewayApi.total} requests during the switch, ${toGatewayApi.failed} failed: ${JSON.stringify(toGatewayApi.codes)}`,
+    );
+    expect(toGatewayApi.r.code, toGatewayApi.r.stderr.slice(-4000)).toBe(0);
+    expect(toGatewayApi.r.stderr).toMatch(
+      /deleted +VirtualService\/default\/flask-example3-com \(api: istio, replaced\)/,
+    );
+    expect(checkLines(toGatewayApi.r.stderr).every((l) => l.startsWith('✓'))).toBe(true);
+
+    expect(toIstio.total).toBeGreaterThan(0);
+    expect(toGatewayApi.total).toBeGreaterThan(0);
+    expect([toIstio.failed, toGatewayApi.failed]).toEqual([0, 0]);
   }, 600_000);
 });
