@@ -2,14 +2,17 @@
 // gateway (istio.ts): its own verify must pass on the real data plane — SIMPLE and MUTUAL HTTPS hosts each with its
 // own certificate, an HTTP host, the negatives (HTTP to an HTTPS-only host, HTTPS to the HTTP host, a MUTUAL host
 // without a client certificate, an unknown host). Then a second config that claims one of those hosts is stopped
-// by preflight naming both Gateways, and the first setup keeps serving with its own certificate.
+// by preflight naming both Gateways, and the first setup keeps serving with its own certificate. istioctl analyze
+// (built here) on the live cluster reports nothing above Info.
 //
 // Still a stand-in here, until the real node lands: no kubelet runs the Deployments (--skip-build --no-wait); the
 // Flask processes they would run are started on the host end of the gateway's veth pair, with the pod objects and
 // the EndpointSlice the kubelet and the EndpointSlice controller would have written (backends.ts).
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectCluster } from '../../../src/io/kube/connect.js';
 import type { LiveCluster } from '../../../src/io/kube/live.js';
@@ -26,6 +29,7 @@ const skipReason = 'skip' in cpBins ? cpBins.skip : 'skip' in istioBins ? istioB
 if (skipReason)
   process.stderr.write(`\n*** SKIPPED: wizard on real istiod + Envoy (test/stack/istio): ${skipReason}\n\n`);
 
+const execFileP = promisify(execFile);
 const report = (line: string) => process.stderr.write(`[stack/istio wizard] ${line}\n`);
 
 const CONFIG_A = `namespace: default
@@ -161,6 +165,16 @@ describe.skipIf(skipReason)('wizard on a real istiod + Envoy gateway', () => {
     expect(checks.length, r.stderr.slice(-3000)).toBeGreaterThanOrEqual(6);
     expect(checks.every((l) => l.startsWith('✓'))).toBe(true);
     expect(r.stderr).toContain(`all ${checks.length} checks passed`);
+  });
+
+  it('istioctl analyze (the one built here) on the live cluster after the apply reports nothing above Info', async () => {
+    const { istioctl } = istioBins as { istioctl: string };
+    const r = await execFileP(istioctl, ['analyze', '--kubeconfig', cp.adminKubeconfig, '--all-namespaces'], {
+      timeout: 120_000,
+    });
+    const text = `${r.stdout}${r.stderr}`;
+    report(`istioctl analyze --all-namespaces:\n${text.trim()}`);
+    expect(text).not.toMatch(/^(Warning|Error) \[IST\d+\]/m);
   });
 
   it('`wizard verify` again: every check passes at the first attempt (a real refusal is recognised at once)', async () => {
