@@ -71,6 +71,9 @@ hosts:
     protocol: HTTPS
     tls: { mode: SIMPLE }
     route: v1
+# Pinned: the run without preflight cannot resolve auto.
+istio:
+  apiVersion: networking.istio.io/v1
 `;
 
 async function apply(cluster: LiveCluster, obj: K8sObject): Promise<void> {
@@ -196,7 +199,7 @@ describe.skipIf(skipReason)('wizard on a real istiod + Envoy gateway', () => {
     expect(checks.every((l) => / \(1 attempt, \d+ ms\)$/.test(l))).toBe(true);
   });
 
-  it('a second config claiming flask.example1.com stops at preflight naming both Gateways; the first keeps serving', async () => {
+  it('a second config claiming flask.example1.com stops at preflight naming both Gateways (at load-certs without preflight); the first keeps serving', async () => {
     const secret = async () =>
       (
         (await cluster.get({
@@ -225,6 +228,35 @@ describe.skipIf(skipReason)('wizard on a real istiod + Envoy gateway', () => {
         name: 'flask-gateway',
       }),
     ).toBeUndefined();
+    // Preflight skipped: load-certs itself refuses to overwrite the other setup's certificate.
+    const skipped = await wizard(
+      path.join(dir, 'b.yaml'),
+      path.join(dir, 'state-b'),
+      '--skip',
+      'preflight',
+      '--skip-build',
+      '--no-wait',
+    );
+    expect(skipped.code, skipped.stderr.slice(-2000)).toBe(1);
+    expect(skipped.stderr).toContain(
+      'load-certs: Secret istio-system/flask-example1-com-tls is the certificate of Gateway/default/flask-gateway (another wizard setup); nothing was overwritten',
+    );
+    expect(await secret()).toBe(before);
+    const down = await runWizard(
+      [
+        'teardown',
+        '--config',
+        path.join(dir, 'b.yaml'),
+        '--yes',
+        '--kubeconfig',
+        cp.adminKubeconfig,
+        '--state-dir',
+        path.join(dir, 'state-b'),
+      ],
+      { timeoutMs: 120_000 },
+    );
+    expect(down.code, down.stderr.slice(-2000)).toBe(0);
+    expect(await secret()).toBe(before);
     const again = await runWizard(
       [
         'verify',
