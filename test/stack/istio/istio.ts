@@ -10,6 +10,7 @@
  *   CSR would have got. The cluster sees a ServiceAccount, secret-reading RBAC, a Ready pod with the namespace's IP
  *   and a LoadBalancer Service whose ingress IP is that address; inside the namespace 80/443 are redirected to the
  *   8080/8443 Envoy listens on, so `curl --resolve host:80:<gatewayAddress>` works as against a cloud LB.
+ *   With `node` (a real node), the namespace is instead a real gateway pod's (podNetns.ts; not yet run).
  *
  * Upstream Envoy lacks Istio's own filters, so istiod is told not to send them (PILOT_ENABLE_METADATA_EXCHANGE,
  * PILOT_ENABLE_ALPN_FILTER off) and auto mTLS is off in the mesh config (manifests.ts).
