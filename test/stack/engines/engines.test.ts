@@ -3,16 +3,17 @@
 // docker-registry on loopback, and the image comes back and serves /version. Afterwards nothing is left: no
 // process, mount, bridge, iptables rule or cgroup. Skipped, with the reason printed, when not root or a tool is
 // missing (test/stack/engines/setup.sh installs them) — never counted as passed.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enginesUnavailable } from './available.js';
 import { FLASK_CONTEXT } from './baseImage.js';
-import { type Docker, leftoverCgroups, startDocker } from './docker.js';
-import { hostState, mountsUnder, processesMentioning } from './hostState.js';
+import { type Docker, startDocker } from './docker.js';
+import { hostState, leftoverCgroups, mountsUnder, processesMentioning } from './hostState.js';
+import { LEASE_DIR, sweepStaleEngines } from './leases.js';
 import { type Podman, podmanFiles, preparePodman } from './podman.js';
 import { type Registry, startRegistry } from './registry.js';
 
@@ -124,6 +125,31 @@ describe.skipIf(skip)('real engines: build flask/, push to a loopback registry, 
     );
     expect(refused).toMatch(/HTTP response to HTTPS client/);
   }, 600_000);
+
+  it('a run killed before its stop(): the next start sweeps the dockerd, proxy, bridge and cgroups it left', async () => {
+    const dir = path.join(root, 'orphan');
+    const orphan = await startDocker({ dir, importBase: false });
+    expect(processesMentioning([dir]).length).toBeGreaterThan(1); // dockerd, its containerd, the proxy
+    // Its test process "died": the lease now names an owner that has exited.
+    const dead = spawnSync('true').pid;
+    let leased = 0;
+    for (const f of readdirSync(LEASE_DIR)) {
+      const file = path.join(LEASE_DIR, f);
+      const lease = JSON.parse(readFileSync(file, 'utf8'));
+      if (lease.dir === dir) {
+        writeFileSync(file, JSON.stringify({ ...lease, owner: dead }));
+        leased++;
+      }
+    }
+    expect(leased).toBe(1);
+    const swept = await sweepStaleEngines();
+    expect(swept.map((l) => l.dir)).toEqual([dir]);
+    expect(processesMentioning([dir])).toEqual([]);
+    expect(hostState().links).not.toContain(orphan.bridge.name);
+    expect(leftoverCgroups(orphan.cgroupParent)).toEqual([]);
+    expect(mountsUnder([dir])).toEqual([]);
+    await orphan.stop(); // nothing left to do; must not fail
+  }, 120_000);
 
   it('stop() leaves no process, mount, bridge, iptables rule, cgroup or file outside its directory', async () => {
     const marks = [...docker.marks, ...podman.marks, root];
