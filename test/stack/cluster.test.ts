@@ -4,9 +4,13 @@
 // Timings and RSS are printed, never asserted. Skipped, with the reason printed, when not root or no binaries.
 import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Cluster, ensureNodeBinaries, HTTPD_IMAGE, nodeSkipReason, startCluster } from './cluster.js';
+import { type Registry, startRegistry } from './engines/registry.js';
 import { comm, kubeChains, startTime } from './node/host.js';
 import { buildStaticImage } from './node/image.js';
 
@@ -46,6 +50,8 @@ const readSysctls = () =>
 describe.skipIf(!!skipReason)('real single-node cluster', () => {
   let cluster: Cluster;
   let before: Record<string, string>;
+  let registry: Registry | undefined;
+  let registryDir = '';
   const kubectl = async (args: string[], input?: string) => {
     const p = execFileP('kubectl', ['--kubeconfig', cluster.adminKubeconfig, ...args], { timeout: 60_000 });
     if (input !== undefined) {
@@ -56,13 +62,17 @@ describe.skipIf(!!skipReason)('real single-node cluster', () => {
 
   beforeAll(async () => {
     before = readSysctls();
+    registryDir = await mkdtemp(path.join(tmpdir(), 'wizard-node-registry-'));
+    registry = await startRegistry({ dir: registryDir });
     const t0 = Date.now();
-    cluster = await startCluster();
+    cluster = await startCluster({ registryMirrors: { [registry.host]: `http://${registry.host}` } });
     report(`cluster up in ${Date.now() - t0} ms; node Ready ${cluster.nodeReadyMs} ms after kubelet start`);
   }, 300_000);
 
   afterAll(async () => {
     await cluster?.stop();
+    await registry?.stop();
+    if (registryDir) await rm(registryDir, { recursive: true, force: true });
   }, 120_000);
 
   it('shows kubelet its sysctl values inside the mount namespace while the host keeps its own', () => {
@@ -151,6 +161,35 @@ describe.skipIf(!!skipReason)('real single-node cluster', () => {
     report(`node RSS with 2 pods: ${(rss / 1024).toFixed(0)} MiB over ${cluster.pids().length} processes`);
   }, 240_000);
 
+  it('pulls an image pushed to the plain-HTTP loopback registry (the mirror) for a pod', async () => {
+    const ref = registry?.image('wizard/httpd', 'pushed') as string;
+    await cluster.ctr(['images', 'tag', HTTPD_IMAGE, ref]);
+    await cluster.ctr(['images', 'push', '--plain-http', ref]);
+    await cluster.ctr(['images', 'rm', ref]);
+    expect(await registry?.tags('wizard/httpd')).toEqual(['pushed']);
+    const t0 = Date.now();
+    await kubectl([
+      'run',
+      'pulled',
+      `--image=${ref}`,
+      '--image-pull-policy=Always',
+      '--restart=Never',
+      '--',
+      '8080',
+    ]);
+    await kubectl(['wait', '--for=condition=Ready', 'pod/pulled', '--timeout=90s']);
+    report(`pod from ${ref} Ready ${Date.now() - t0} ms after create (pulled from the loopback registry)`);
+    const events = await kubectl([
+      'get',
+      'events',
+      '--field-selector',
+      'involvedObject.name=pulled',
+      '-o',
+      'jsonpath={.items[*].message}',
+    ]);
+    expect(events).toMatch(/Successfully pulled image/);
+  }, 120_000);
+
   it('stop() leaves nothing behind', async () => {
     const pids = cluster.pids();
     const dir = cluster.dir;
@@ -167,4 +206,37 @@ describe.skipIf(!!skipReason)('real single-node cluster', () => {
     expect(spawnSync('iptables', ['-S', 'WIZNODE-FORWARD']).status).not.toBe(0);
     expect(readSysctls()).toEqual(before);
   }, 120_000);
+});
+
+describe.skipIf(!!skipReason)('node start failures and crashes', () => {
+  it('cleans up after a start that fails half-way (kubelet cannot run)', async () => {
+    const b = bins as Exclude<typeof bins, { skip: string } | undefined>;
+    await expect(startCluster({ binaries: { ...b, kubelet: '/bin/false' } })).rejects.toThrow(
+      /kubelet exited/,
+    );
+    expect(kubeChains()).toEqual([]);
+    expect(spawnSync('ip', ['link', 'show', 'wiznode0']).status).not.toBe(0);
+    expect(spawnSync('pgrep', ['-f', 'wizard-node-']).stdout?.toString() ?? '').toBe('');
+  }, 180_000);
+
+  it('a start after a run whose owner died without stop() cleans that run up first', async () => {
+    const first = await startCluster();
+    const firstPids = first.pids();
+    // Make the state file's owner a process that is gone, as if the test process had been SIGKILLed.
+    const dead = spawnSync('true');
+    expect(dead.status).toBe(0);
+    const stateFile = '/run/wizard-node/state.json';
+    const st = JSON.parse(readFileSync(stateFile, 'utf8'));
+    st.owner = { pid: dead.pid, start: 'gone', name: 'dead' };
+    writeFileSync(stateFile, JSON.stringify(st));
+    const second = await startCluster();
+    try {
+      expect(firstPids.filter((p) => startTime(p) !== undefined && !second.pids().includes(p))).toEqual([]);
+      expect(first.dir).not.toBe(second.dir);
+    } finally {
+      await second.stop();
+    }
+    expect(kubeChains()).toEqual([]);
+    expect(spawnSync('ip', ['link', 'show', 'wiznode0']).status).not.toBe(0);
+  }, 300_000);
 });

@@ -111,6 +111,8 @@ export interface Cluster {
   nodeReadyMs: number;
   /** imports an OCI or docker archive into containerd's k8s.io namespace (the images pods can use) */
   importImage(tarPath: string): Promise<void>;
+  /** runs `ctr --namespace k8s.io ARGS` against the node's containerd (inside its mount namespace); returns stdout */
+  ctr(args: string[]): Promise<string>;
   /** PIDs of every process of the node now (for RSS) */
   pids(): number[];
   /** argv prefix that runs a program in the node's private mount namespace (sees its masks) */
@@ -598,6 +600,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       logs,
       nodeReadyMs,
       importImage,
+      ctr: async (args: string[]) => (await ctr(args)).stdout,
       nsExec: ['nsenter', `--mount=/proc/${holderPid}/ns/mnt`, '--'],
       pids() {
         const out = new Set<number>();
