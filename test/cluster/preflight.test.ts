@@ -1,14 +1,17 @@
 // Preflight against a real API server with the real Istio CRDs and an ingress gateway stand-in.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WizardError } from '../../src/errors.js';
 import { connectCluster } from '../../src/io/kube/connect.js';
 import type { LiveCluster } from '../../src/io/kube/live.js';
 import { buildManifests } from '../../src/manifests/index.js';
+import { loadCertsStep } from '../../src/steps/load-certs.js';
 import { preflightStep, runPreflight } from '../../src/steps/preflight.js';
 import { installCrds, wizardCrds } from '../support/crds.js';
 import { createGatewayStandIn, createNode } from '../support/gatewayStandIn.js';
+import { makeCertPaths } from '../verify/certs.js';
 import { https } from './configs.js';
 import { exampleConfig, fakeCerts, meta, skipReason, useControlPlane } from './harness.js';
 
@@ -296,6 +299,33 @@ describe.skipIf(skipReason)('preflight (real API server)', () => {
         name: 'flask-example1-com-tls',
       });
       expect(meta(secretAfter).resourceVersion).toBe(meta(secretBefore).resourceVersion);
+
+      // Preflight skipped: load-certs itself refuses before applying anything.
+      const stateDir = mkdtempSync(path.join(tmpdir(), 'wizard-claims-'));
+      try {
+        const paths = await makeCertPaths(second, stateDir);
+        const ctx = {
+          config: second,
+          outputs: { 'generate-certs': paths },
+          io: { cluster: admin, exec: undefined as never },
+          flags: { forceConflicts: true },
+          log: () => undefined,
+          signal: new AbortController().signal,
+        };
+        const refused = await loadCertsStep.run(ctx as never).catch((e: Error) => e);
+        expect((refused as Error).message).toBe(
+          'load-certs: Secret istio-system/flask-example1-com-tls is the certificate of Gateway/first/flask-gateway (another wizard setup); nothing was overwritten',
+        );
+        const stillThere = await admin.get({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          namespace: 'istio-system',
+          name: 'flask-example1-com-tls',
+        });
+        expect(meta(stillThere).resourceVersion).toBe(meta(secretBefore).resourceVersion);
+      } finally {
+        rmSync(stateDir, { recursive: true, force: true });
+      }
 
       // The first setup itself (its own Gateway) passes the check, and so does a config with other hosts.
       expect((await preflight(admin, first)).lines).toContain(

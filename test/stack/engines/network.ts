@@ -12,7 +12,8 @@ export interface Bridge {
   remove(): void;
 }
 
-const ip = (args: string[]) => execFileSync('ip', args, { encoding: 'utf8' });
+const ip = (args: string[]) =>
+  execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 const toInt = (a: string) => a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
 
@@ -43,22 +44,31 @@ export function bridgeExists(name: string): boolean {
 
 export function createBridge(name: string): Bridge {
   if (name.length > 15) throw new Error(`bridge name ${name} is longer than 15 characters`);
-  const used = taken();
-  const free = Array.from({ length: 254 }, (_, i) => i + 1).filter((c) => !used.has(c));
-  // Start at a PID-dependent point so two runs at once rarely race for the same /24; the add fails if they do.
-  const third = free[process.pid % free.length];
-  if (third === undefined) throw new Error('no free /24 left in 10.250.0.0/16 for the engine bridge');
-  const gateway = `10.250.${third}.1`;
   ip(['link', 'add', name, 'type', 'bridge']);
   const remove = () => {
     if (bridgeExists(name)) ip(['link', 'del', name]);
   };
   try {
-    ip(['addr', 'add', `${gateway}/24`, 'dev', name]);
-    ip(['link', 'set', name, 'up']);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const used = taken();
+      const free = Array.from({ length: 254 }, (_, i) => i + 1).filter((c) => !used.has(c));
+      // A PID-dependent start makes two runs at once unlikely to pick the same /24; if they do, the later one
+      // sees the other's address after adding its own, steps back and tries another.
+      const third = free[(process.pid + attempt * 37) % free.length];
+      if (third === undefined) throw new Error('no free /24 left in 10.250.0.0/16 for the engine bridge');
+      const subnet = `10.250.${third}.0/24`;
+      const gateway = `10.250.${third}.1`;
+      ip(['addr', 'add', `${gateway}/24`, 'dev', name]);
+      const holders = ip(['-4', '-o', 'addr', 'show', 'to', subnet]).split('\n').filter(Boolean);
+      if (holders.length === 1) {
+        ip(['link', 'set', name, 'up']);
+        return { name, gateway, subnet, remove };
+      }
+      ip(['addr', 'del', `${gateway}/24`, 'dev', name]);
+    }
+    throw new Error('could not claim a /24 in 10.250.0.0/16 for the engine bridge after 10 tries');
   } catch (e) {
     remove();
     throw e;
   }
-  return { name, gateway, subnet: `10.250.${third}.0/24`, remove };
 }

@@ -362,6 +362,28 @@ describe.skipIf(skipReason)('real istiod + Envoy ingress gateway', () => {
     for (const code of Object.keys(seen).map(Number)) expect(CLIENT_CERT_REFUSED.has(code)).toBe(true);
   });
 
+  it('listens only on addresses the tier owns: istiod on loopback and the veth host end, Envoy in its namespace', async () => {
+    const listening = (out: string, pid: number) =>
+      out
+        .split('\n')
+        .filter((l) => l.includes(`pid=${pid},`))
+        .map((l) => l.trim().split(/\s+/)[3] ?? '');
+    const host = spawnSync('ss', ['-Hltnp'], { encoding: 'utf8' }).stdout;
+    const istiod = listening(host, istio.istiodPid);
+    expect(istiod.length).toBeGreaterThanOrEqual(5);
+    for (const a of istiod)
+      expect(a).toMatch(new RegExp(`^(127\\.0\\.0\\.1|${istio.hostAddress.replace(/\./g, '\\.')}):\\d+$`));
+    expect(istiod).toContain(`${istio.hostAddress}:15012`);
+    // Envoy has no socket in the host's namespace at all; in its own, 0.0.0.0 means that namespace's address only.
+    expect(listening(host, istio.envoyPid)).toEqual([]);
+    const inNs = spawnSync('ip', ['netns', 'exec', istio.netns, 'ss', '-Hltnp'], { encoding: 'utf8' }).stdout;
+    const envoy = listening(inNs, istio.envoyPid);
+    expect(envoy).toEqual(
+      expect.arrayContaining(['0.0.0.0:8080', '0.0.0.0:8443', `${istio.gatewayAddress}:15021`]),
+    );
+    report(`istiod listens on ${istiod.join(' ')}; Envoy (in ${istio.netns}) on ${envoy.join(' ')}`);
+  });
+
   it('stop(): istiod and Envoy exit, the gateway namespace and its veth pair are gone, the pod object deleted', async () => {
     const { istiodPid, envoyPid, netns } = istio;
     expect(pidAlive(istiodPid) && pidAlive(envoyPid)).toBe(true);

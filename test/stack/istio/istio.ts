@@ -10,6 +10,7 @@
  *   CSR would have got. The cluster sees a ServiceAccount, secret-reading RBAC, a Ready pod with the namespace's IP
  *   and a LoadBalancer Service whose ingress IP is that address; inside the namespace 80/443 are redirected to the
  *   8080/8443 Envoy listens on, so `curl --resolve host:80:<gatewayAddress>` works as against a cloud LB.
+ *   With `node` (the real node), the namespace is instead a real gateway pod's (podNetns.ts).
  *
  * Upstream Envoy lacks Istio's own filters, so istiod is told not to send them (PILOT_ENABLE_METADATA_EXCHANGE,
  * PILOT_ENABLE_ALPN_FILTER off) and auto mTLS is off in the mesh config (manifests.ts).
@@ -39,6 +40,7 @@ import {
   serviceAccount,
 } from './manifests.js';
 import { createGatewayNetns, type GatewayNetns, redirectPorts } from './netns.js';
+import { joinPodNetns } from './podNetns.js';
 
 const execFileP = promisify(execFile);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -121,6 +123,12 @@ export interface IstioOptions {
   binaries?: IstioBinaries;
   /** How many extra addresses on the host end of the gateway's veth pair the caller wants for backends (≤ 4). */
   backendAddresses?: number;
+  /**
+   * A real node (test/stack/cluster.ts): the gateway becomes a real pod there (podNetns.ts) instead of a pod object
+   * for a host process. `address` is the node's address on its bridge (istiod's xDS port listens there), `image` an
+   * image already on the node whose entrypoint just waits (the node's pause image).
+   */
+  node?: { name: string; address: string; image: string };
   /** Extra environment for istiod (tests switch features). */
   istiodEnv?: Record<string, string>;
 }
@@ -406,13 +414,13 @@ export async function startIstio(opts: IstioOptions): Promise<Istio> {
     await stopProc(envoy);
     await stopProc(istiod);
     await netns?.close();
-    // The pod object says a gateway runs: it no longer does.
-    // No kubelet confirms this pod's end: delete it at once (a graceful delete would leave it Terminating).
+    // The pod object says a gateway runs: it no longer does. Without a kubelet nobody confirms the pod's end: delete
+    // it at once (a graceful delete would leave it Terminating); a real pod the kubelet stops as usual.
     await cluster
       .request({
         method: 'DELETE',
         path: `/api/v1/namespaces/${ns}/pods/${id.podName}`,
-        body: { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0 },
+        body: { apiVersion: 'v1', kind: 'DeleteOptions', ...(opts.node ? {} : { gracePeriodSeconds: 0 }) },
         allow: [404],
         what: `delete Pod/${id.podName}`,
       })
@@ -428,7 +436,8 @@ export async function startIstio(opts: IstioOptions): Promise<Istio> {
     for (const o of [namespace('istio-system'), namespace(ns), meshConfigMap('istio-system')])
       await ssa(cluster, o);
 
-    netns = await createGatewayNetns('i', opts.backendAddresses ?? 0);
+    if (!opts.node) netns = await createGatewayNetns('i', opts.backendAddresses ?? 0);
+    const xdsAddress = opts.node?.address ?? (netns as GatewayNetns).hostIP;
     const [httpPort, httpsPort, grpcPort, monitoringPort, ctrlzPort] = (await freeLoopbackPorts(5)) as [
       number,
       number,
@@ -446,7 +455,7 @@ export async function startIstio(opts: IstioOptions): Promise<Istio> {
         `--httpAddr=127.0.0.1:${httpPort}`,
         `--httpsAddr=127.0.0.1:${httpsPort}`,
         `--grpcAddr=127.0.0.1:${grpcPort}`,
-        `--secureGRPCAddr=${netns.hostIP}:${XDS_PORT}`,
+        `--secureGRPCAddr=${xdsAddress}:${XDS_PORT}`,
         `--monitoringAddr=127.0.0.1:${monitoringPort}`,
         '--ctrlz_address=127.0.0.1',
         `--ctrlz_port=${ctrlzPort}`,
@@ -496,18 +505,25 @@ export async function startIstio(opts: IstioOptions): Promise<Istio> {
     );
 
     for (const o of [serviceAccount(id), ...secretReaderRbac(id), gatewayService(id)]) await ssa(cluster, o);
-    await ssa(cluster, gatewayPod(id, ENVOY_IMAGE, 'stack-gateway-host'));
-    await writeStatus(
-      cluster,
-      { apiVersion: 'v1', kind: 'Pod', namespace: ns, name: id.podName },
-      readyPodStatus(netns.podIP, netns.hostIP, ENVOY_IMAGE),
-    );
+    if (opts.node) {
+      await ssa(cluster, gatewayPod(id, opts.node.image, opts.node.name, true));
+      netns = await joinPodNetns(cluster, { namespace: ns, name: id.podName }, opts.node.address);
+    } else {
+      const own = netns as GatewayNetns;
+      await ssa(cluster, gatewayPod(id, ENVOY_IMAGE, 'stack-gateway-host'));
+      await writeStatus(
+        cluster,
+        { apiVersion: 'v1', kind: 'Pod', namespace: ns, name: id.podName },
+        readyPodStatus(own.podIP, own.hostIP, ENVOY_IMAGE),
+      );
+    }
+    const gw = netns as GatewayNetns;
     await writeStatus(
       cluster,
       { apiVersion: 'v1', kind: 'Service', namespace: ns, name: serviceName },
-      { loadBalancer: { ingress: [{ ip: netns.podIP, ipMode: 'VIP' }] } },
+      { loadBalancer: { ingress: [{ ip: gw.podIP, ipMode: 'VIP' }] } },
     );
-    await redirectPorts(netns, [
+    await redirectPorts(gw, [
       [80, GATEWAY_PORTS.http],
       [443, GATEWAY_PORTS.https],
     ]);
@@ -518,10 +534,10 @@ export async function startIstio(opts: IstioOptions): Promise<Istio> {
       JSON.stringify(
         envoyBootstrap({
           id,
-          podIP: netns.podIP,
+          podIP: gw.podIP,
           clusterId: 'Kubernetes',
           istioVersion: ISTIO_VERSION,
-          xds: { address: netns.hostIP, port: XDS_PORT, san: ISTIOD_SAN },
+          xds: { address: gw.hostIP, port: XDS_PORT, san: ISTIOD_SAN },
           files: {
             cert: path.join(envoyDir, 'cert.pem'),
             key: path.join(envoyDir, 'key.pem'),
@@ -533,11 +549,11 @@ export async function startIstio(opts: IstioOptions): Promise<Istio> {
         2,
       ),
     );
-    const envoyAdmin = `http://${netns.podIP}:${ENVOY_ADMIN_PORT}`;
+    const envoyAdmin = `http://${gw.podIP}:${ENVOY_ADMIN_PORT}`;
     const t1 = Date.now();
     envoy = startProc(
       [
-        ...netns.exec,
+        ...gw.exec,
         bins.envoy,
         '-c',
         bootstrap,
@@ -565,15 +581,15 @@ export async function startIstio(opts: IstioOptions): Promise<Istio> {
     return {
       istiodPid,
       envoyPid,
-      gatewayAddress: netns.podIP,
+      gatewayAddress: gw.podIP,
       httpPort: 80,
       httpsPort: 443,
       targetPorts: { http: GATEWAY_PORTS.http, https: GATEWAY_PORTS.https, status: GATEWAY_PORTS.status },
-      hostAddress: netns.hostIP,
-      backendAddresses: netns.backendIPs,
+      hostAddress: gw.hostIP,
+      backendAddresses: gw.backendIPs,
       envoyAdmin,
       istiodHttp,
-      netns: netns.name,
+      netns: gw.name,
       logs,
       timings: { istiodReadyMs, envoyLiveMs },
       ca: { cert: path.join(envoyDir, 'ca-cert.pem') },

@@ -88,11 +88,13 @@ export function gatewayService(id: GatewayIdentity): K8sObject {
 }
 
 /**
- * The gateway pod as the API server sees it. Envoy runs as a host process in the tier's network namespace (no
- * kubelet runs this pod: `nodeName` names no node), so its status is written through pods/status with the
- * namespace's address — istiod finds the proxy's Service (and the 80→8080 mapping) by that pod IP and its labels.
+ * The gateway pod. istiod finds the proxy's Service (and the 80→8080 mapping) by the pod's IP and labels.
+ * - `kubelet: false`: Envoy runs as a host process in the tier's network namespace and no kubelet runs this pod
+ *   (`nodeName` names no node): its status is written through pods/status with the namespace's address.
+ * - `kubelet: true`: a real pod on the real node; its container (`image`, already on the node) only holds the
+ *   network namespace Envoy joins, and the kubelet's readiness probe asks Envoy's status port.
  */
-export function gatewayPod(id: GatewayIdentity, image: string, nodeName: string): K8sObject {
+export function gatewayPod(id: GatewayIdentity, image: string, nodeName: string, kubelet = false): K8sObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -104,6 +106,15 @@ export function gatewayPod(id: GatewayIdentity, image: string, nodeName: string)
         {
           name: 'istio-proxy',
           image,
+          ...(kubelet
+            ? {
+                imagePullPolicy: 'Never',
+                readinessProbe: {
+                  httpGet: { path: '/healthz/ready', port: GATEWAY_PORTS.status },
+                  periodSeconds: 1,
+                },
+              }
+            : {}),
           ports: [
             { containerPort: GATEWAY_PORTS.status, name: 'status-port' },
             { containerPort: GATEWAY_PORTS.http, name: 'http2' },

@@ -91,10 +91,9 @@ export async function redirectPorts(ns: GatewayNetns, map: [number, number][]): 
   for (const [from, to] of map) {
     const args = ['-t', 'nat', '-A', 'PREROUTING', '-d', ns.podIP, '-p', 'tcp', '--dport', String(from)];
     try {
-      await execFileP('ip', [
-        'netns',
-        'exec',
-        ns.name,
+      const [cmd, ...prefix] = ns.exec as [string, ...string[]];
+      await execFileP(cmd, [
+        ...prefix,
         'iptables',
         '-w',
         ...args,

@@ -2,14 +2,17 @@
 // gateway (istio.ts): its own verify must pass on the real data plane — SIMPLE and MUTUAL HTTPS hosts each with its
 // own certificate, an HTTP host, the negatives (HTTP to an HTTPS-only host, HTTPS to the HTTP host, a MUTUAL host
 // without a client certificate, an unknown host). Then a second config that claims one of those hosts is stopped
-// by preflight naming both Gateways, and the first setup keeps serving with its own certificate.
+// by preflight naming both Gateways, and the first setup keeps serving with its own certificate. istioctl analyze
+// (built here) on the live cluster reports nothing above Info.
 //
 // Still a stand-in here, until the real node lands: no kubelet runs the Deployments (--skip-build --no-wait); the
 // Flask processes they would run are started on the host end of the gateway's veth pair, with the pod objects and
 // the EndpointSlice the kubelet and the EndpointSlice controller would have written (backends.ts).
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectCluster } from '../../../src/io/kube/connect.js';
 import type { LiveCluster } from '../../../src/io/kube/live.js';
@@ -26,6 +29,7 @@ const skipReason = 'skip' in cpBins ? cpBins.skip : 'skip' in istioBins ? istioB
 if (skipReason)
   process.stderr.write(`\n*** SKIPPED: wizard on real istiod + Envoy (test/stack/istio): ${skipReason}\n\n`);
 
+const execFileP = promisify(execFile);
 const report = (line: string) => process.stderr.write(`[stack/istio wizard] ${line}\n`);
 
 const CONFIG_A = `namespace: default
@@ -67,6 +71,9 @@ hosts:
     protocol: HTTPS
     tls: { mode: SIMPLE }
     route: v1
+# Pinned: the run without preflight cannot resolve auto.
+istio:
+  apiVersion: networking.istio.io/v1
 `;
 
 async function apply(cluster: LiveCluster, obj: K8sObject): Promise<void> {
@@ -163,6 +170,16 @@ describe.skipIf(skipReason)('wizard on a real istiod + Envoy gateway', () => {
     expect(r.stderr).toContain(`all ${checks.length} checks passed`);
   });
 
+  it('istioctl analyze (the one built here) on the live cluster after the apply reports nothing above Info', async () => {
+    const { istioctl } = istioBins as { istioctl: string };
+    const r = await execFileP(istioctl, ['analyze', '--kubeconfig', cp.adminKubeconfig, '--all-namespaces'], {
+      timeout: 120_000,
+    });
+    const text = `${r.stdout}${r.stderr}`;
+    report(`istioctl analyze --all-namespaces:\n${text.trim()}`);
+    expect(text).not.toMatch(/^(Warning|Error) \[IST\d+\]/m);
+  });
+
   it('`wizard verify` again: every check passes at the first attempt (a real refusal is recognised at once)', async () => {
     const r = await runWizard(
       [
@@ -182,7 +199,7 @@ describe.skipIf(skipReason)('wizard on a real istiod + Envoy gateway', () => {
     expect(checks.every((l) => / \(1 attempt, \d+ ms\)$/.test(l))).toBe(true);
   });
 
-  it('a second config claiming flask.example1.com stops at preflight naming both Gateways; the first keeps serving', async () => {
+  it('a second config claiming flask.example1.com stops at preflight naming both Gateways (at load-certs without preflight); the first keeps serving', async () => {
     const secret = async () =>
       (
         (await cluster.get({
@@ -211,6 +228,35 @@ describe.skipIf(skipReason)('wizard on a real istiod + Envoy gateway', () => {
         name: 'flask-gateway',
       }),
     ).toBeUndefined();
+    // Preflight skipped: load-certs itself refuses to overwrite the other setup's certificate.
+    const skipped = await wizard(
+      path.join(dir, 'b.yaml'),
+      path.join(dir, 'state-b'),
+      '--skip',
+      'preflight',
+      '--skip-build',
+      '--no-wait',
+    );
+    expect(skipped.code, skipped.stderr.slice(-2000)).toBe(1);
+    expect(skipped.stderr).toContain(
+      'load-certs: Secret istio-system/flask-example1-com-tls is the certificate of Gateway/default/flask-gateway (another wizard setup); nothing was overwritten',
+    );
+    expect(await secret()).toBe(before);
+    const down = await runWizard(
+      [
+        'teardown',
+        '--config',
+        path.join(dir, 'b.yaml'),
+        '--yes',
+        '--kubeconfig',
+        cp.adminKubeconfig,
+        '--state-dir',
+        path.join(dir, 'state-b'),
+      ],
+      { timeoutMs: 120_000 },
+    );
+    expect(down.code, down.stderr.slice(-2000)).toBe(0);
+    expect(await secret()).toBe(before);
     const again = await runWizard(
       [
         'verify',
