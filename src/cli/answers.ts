@@ -10,6 +10,9 @@ import { interactiveUiBlocker } from '../ui/env.js';
 import type { CliArgs } from './args.js';
 import { note } from './out.js';
 
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
 export interface Answers {
   config: WizardConfig;
   configDir: string;
@@ -42,14 +45,19 @@ export async function resolveAnswers(
 
   if (args.config) {
     // On a terminal, what the file leaves out is asked for; elsewhere the loader names the missing keys.
-    const { raw, configDir } = await loadRawConfig(args.config);
+    const loaded = await loadRawConfig(args.config);
+    const { configDir } = loaded;
+    // --api chooses the mode the file is judged in: what is an error in one mode may be fine in the other.
+    const raw = args.api && isMapping(loaded.raw) ? { ...loaded.raw, api: args.api } : loaded.raw;
     const missing = findMissingAnswers(raw);
     if (missing.length && env.interactive) {
       const { askMissingAnswers } = await import('./interactive.js');
       const config = await askMissingAnswers(raw, missing, { source: args.config, configDir });
       return finish(config, configDir, args, revalidateIn(configDir));
     }
-    const { config, warnings } = await loadConfig(args.config);
+    const { config, warnings } = args.api
+      ? validateConfig(raw, { source: args.config, configDir })
+      : await loadConfig(args.config);
     for (const w of warnings) note(`warning: ${w}`);
     return finish(config, configDir, args, revalidateIn(configDir));
   }
