@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, ensureNodeBinaries, HTTPD_IMAGE, nodeSkipReason, startCluster } from './cluster.js';
+import {
+  type Cluster,
+  ensureNodeBinaries,
+  HTTPD_IMAGE,
+  nodeSkipReason,
+  PAUSE_IMAGE,
+  startCluster,
+} from './cluster.js';
 import { type Registry, startRegistry } from './engines/registry.js';
 import { comm, kubeChains, startTime } from './node/host.js';
 import { buildStaticImage } from './node/image.js';
@@ -217,6 +224,21 @@ describe.skipIf(!!skipReason)('node start failures and crashes', () => {
     expect(kubeChains()).toEqual([]);
     expect(spawnSync('ip', ['link', 'show', 'wiznode0']).status).not.toBe(0);
     expect(spawnSync('pgrep', ['-f', 'wizard-node-']).stdout?.toString() ?? '').toBe('');
+  }, 180_000);
+
+  it('runs pods with the pod-GC controller off (it deletes Pods bound to Nodes it does not know)', async () => {
+    const c = await startCluster({ disableControllers: ['podgc'] });
+    try {
+      const k = (args: string[]) =>
+        execFileP('kubectl', ['--kubeconfig', c.adminKubeconfig, ...args], { timeout: 100_000 });
+      await k(['run', 'p', `--image=${PAUSE_IMAGE}`, '--image-pull-policy=Never', '--restart=Never']);
+      await k(['wait', '--for=condition=Ready', 'pod/p', '--timeout=90s']);
+      expect(readFileSync(c.logs['kube-controller-manager'] as string, 'utf8')).not.toMatch(
+        /unknown controller|not a known controller/i,
+      );
+    } finally {
+      await c.stop();
+    }
   }, 180_000);
 
   it('a start after a run whose owner died without stop() cleans that run up first', async () => {
