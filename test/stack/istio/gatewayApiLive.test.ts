@@ -261,6 +261,30 @@ describe.skipIf(skipReason)('api: gateway-api on a real istiod + Envoy gateway',
     expect(programmed).not.toBeNull();
     expect(checks.length).toBeGreaterThanOrEqual(6);
     expect(checks.every((l) => l.startsWith('✓'))).toBe(true);
+    // loadBalancer (RANDOM here) reaches the gateway through the DestinationRule per backend Service: Envoy's
+    // cluster for each per-version Service has that policy (Envoy's own default is ROUND_ROBIN).
+    const dump = await new Promise<string>((resolve, reject) =>
+      execFile(
+        'curl',
+        ['-s', '--max-time', '5', `${istio.envoyAdmin}/config_dump?resource=dynamic_active_clusters`],
+        (e, out) => (e ? reject(e) : resolve(String(out))),
+      ),
+    );
+    const clusters = (JSON.parse(dump).configs ?? []).map(
+      (c: { cluster: { name: string; lb_policy?: string } }) => c.cluster,
+    );
+    const policies = Object.fromEntries(
+      clusters
+        .filter((c: { name: string }) =>
+          /^outbound\|80\|\|flask-v[12]\.default\.svc\.cluster\.local$/.test(c.name),
+        )
+        .map((c: { name: string; lb_policy?: string }) => [c.name, c.lb_policy ?? 'ROUND_ROBIN']),
+    );
+    report(`Envoy clusters of the backend Services: ${JSON.stringify(policies)}`);
+    expect(policies).toEqual({
+      'outbound|80||flask-v1.default.svc.cluster.local': 'RANDOM',
+      'outbound|80||flask-v2.default.svc.cluster.local': 'RANDOM',
+    });
     const gw = await gatewayStatus();
     expect(
       gw?.status?.conditions?.map((c: { type: string; status: string }) => `${c.type}=${c.status}`),
