@@ -13,6 +13,7 @@ Answers and state:
   -c, --config FILE           answers from a YAML file (see assets/wizard.example.yaml)
   -y, --yes                   go ahead everywhere without asking; with no --config, use the bundled example
       --state-dir DIR         state and certificates (default .wizard)
+      --wait-lock             another run holds the state directory: wait for it (default: stop, exit 2)
       --from STEP             start at STEP (its dependencies must be done)
       --to STEP               stop after STEP
       --skip STEP[,STEP...]   leave steps out
