@@ -76,6 +76,8 @@ function openProblem(err: NodeJS.ErrnoException, noFollow: boolean | undefined):
         : 'too many symbolic links';
     case 'ENOTDIR':
       return 'a part of the path is not a directory';
+    case 'ENAMETOOLONG':
+      return 'the file name is too long';
     case 'ENXIO':
       return 'it is a socket or device with nothing behind it';
     default:
@@ -86,7 +88,11 @@ function openProblem(err: NodeJS.ErrnoException, noFollow: boolean | undefined):
 function checkStat(file: string, st: Stats, opts: ReadOptions): void {
   if (!st.isFile()) {
     const what = describeType(st);
-    throw new FileReadError(file, st.isDirectory() ? `it is ${what}` : `it is ${what}, not a regular file`, 'ENOTREG');
+    throw new FileReadError(
+      file,
+      st.isDirectory() ? `it is ${what}` : `it is ${what}, not a regular file`,
+      'ENOTREG',
+    );
   }
   const limit = SIZE_LIMITS[opts.kind];
   if (st.size > limit) throw tooLarge(file, opts.kind, st.size);

@@ -22,11 +22,19 @@ const BINARY = /[\x00-\x08\x0e-\x1f\x7f\ufffd]/g;
 
 export type KeyLikeKind = 'PEM' | 'base64' | 'hex' | 'binary (DER)';
 
-/** A run that looks random (mixed case and digits, many distinct characters), not a word or a long label. */
+/**
+ * A run that looks random, not like words: all of lower case, upper case and digits, many distinct characters, and
+ * both cases common (in random base64 each is about 40% of the characters; in CamelCase words or paths upper case
+ * is rare). Slashes are base64 characters too, and path separators: they are left out of the count.
+ */
 function randomLooking(run: string): boolean {
-  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((re) => re.test(run)).length;
-  if (classes < 2) return false;
-  return new Set(run).size >= 16;
+  const chars = run.replace(/\//g, '');
+  if (chars.length < MIN_BASE64_RUN) return false;
+  if (![/[a-z]/, /[A-Z]/, /[0-9]/].every((re) => re.test(chars))) return false;
+  if (new Set(chars).size < 16) return false;
+  const upper = chars.replace(/[^A-Z]/g, '').length;
+  const lower = chars.replace(/[^a-z]/g, '').length;
+  return upper >= chars.length * 0.2 && lower >= chars.length * 0.2;
 }
 
 function randomHex(run: string): boolean {
@@ -44,10 +52,9 @@ export function keyLikeKind(value: string): KeyLikeKind | undefined {
     if (!/sha(256|384|512):$/i.test(value.slice(Math.max(0, (m.index ?? 0) - 7), m.index))) return 'hex';
   }
   for (const m of value.matchAll(BASE64_RUN)) {
-    // Path separators inside the run: judge each segment too, so `/tmp/…/LS0tLS1…` is caught and `/usr/local/share`
-    // is not.
-    if (m[0].split('/').some((seg) => seg.length >= MIN_BASE64_RUN && randomLooking(seg))) return 'base64';
-    if (randomLooking(m[0]) && !m[0].includes('/')) return 'base64';
+    // A run of hex digits only is judged by the hex rule (an image digest is a public hex run).
+    if (/^[0-9a-fA-F]+$/.test(m[0])) continue;
+    if (randomLooking(m[0])) return 'base64';
   }
   return undefined;
 }
@@ -86,6 +93,10 @@ export function redactText(text: string): string {
       : hiddenValue('hex'),
   );
   out = out.replace(BASE64_RUN, (run) => (keyLikeKind(run) ? hiddenValue('base64') : run));
+  // The text held key material: the short tail lines of a PEM body go too (any mixed-case run of 16 or more).
+  out = out.replace(/[A-Za-z0-9+/=_-]{16,}/g, (run) =>
+    [/[a-z]/, /[A-Z]/, /[0-9]/].every((re) => re.test(run)) ? hiddenValue('base64') : run,
+  );
   if (keyLikeKind(out) === 'binary (DER)') out = out.replace(BINARY, '?');
   return out;
 }
