@@ -100,6 +100,9 @@ export async function checkCertDirs(paths: CertPaths): Promise<void> {
   if (!(await guarded(() => securePrivateDir(root)))) return;
   const dirs = new Set(Object.values(paths.hosts).map((h) => dirname(h.cert)));
   for (const dir of dirs) await guarded(() => securePrivateDir(dir));
+  // Every key of the set, read or not by this step: one chmod-ed 0644 since the last run does not stay so.
+  const keys = [paths.caKey, ...Object.values(paths.hosts).flatMap((h) => [h.key, h.clientKey ?? ''])];
+  for (const key of keys.filter(Boolean)) await readKeyIfExists(key);
 }
 
 export async function writeFileAtomic(path: string, data: string, mode: number): Promise<void> {

@@ -2,7 +2,7 @@
 // only regular files (a FIFO would block forever, /dev/zero never ends), a size cap checked before reading and again
 // while reading (the file may grow), an encoding named when it is not UTF-8, and — for files under the state
 // directory — no symbolic link followed (O_NOFOLLOW). The one module every such read goes through.
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { shownValue } from '../secrets/keyLike.js';
 
@@ -301,12 +301,14 @@ export async function securePrivateDir(dir: string, check: PrivateCheck = {}): P
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return false;
     if (code === 'ELOOP' || code === 'ENOTDIR') {
+      // O_NOFOLLOW | O_DIRECTORY on a link answers ENOTDIR on Linux: ask what is there.
+      const link = code === 'ELOOP' || lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink();
       throw new FileReadError(
         dir,
-        code === 'ELOOP'
+        link
           ? 'it is a symbolic link; links are not followed inside the state directory (remove it)'
           : 'it is not a directory',
-        code,
+        link ? 'ELOOP' : code,
       );
     }
     throw new FileReadError(dir, openProblem(err as NodeJS.ErrnoException, true), code);
