@@ -59,7 +59,7 @@ export function parseYaml(text: string, source: string): unknown {
     });
     throw new UsageError(`invalid YAML in ${source}`, issues, HINT);
   }
-  const tags = tagIssues(doc, lines);
+  const tags = tagIssues(doc, lines, text);
   if (tags.length > 0) throw new UsageError(`invalid YAML in ${source}`, tags, HINT);
   try {
     return dropNulls(doc.toJS({ maxAliasCount: 100 })) ?? {};

@@ -74,7 +74,7 @@ export function tooDeepLine(text: string): number | undefined {
 }
 
 /** Every tag other than the plain types, as `line L, column C: …` issues. Walks the document without recursion. */
-export function tagIssues(doc: Document, lines: LineCounter): string[] {
+export function tagIssues(doc: Document, lines: LineCounter, text: string): string[] {
   const issues: string[] = [];
   const stack: unknown[] = [doc.contents];
   while (stack.length) {
@@ -86,7 +86,10 @@ export function tagIssues(doc: Document, lines: LineCounter): string[] {
     }
     const tag = (node as Node).tag;
     if ((isScalar(node) || isCollection(node)) && tag && !PLAIN_TAGS.has(tag)) {
-      const pos = lines.linePos((node as Node).range?.[0] ?? 0);
+      // The node's range starts at its value: point at the tag written before it, when it is on the way there.
+      const at = (node as Node).range?.[0] ?? 0;
+      const written = text.lastIndexOf(shortTag(tag), at);
+      const pos = lines.linePos(written >= 0 && !text.slice(written, at).includes('\n') ? written : at);
       const meaning = TAG_MEANING[tag];
       issues.push(
         `line ${pos.line}, column ${pos.col}: ${meaning ? `${shortTag(tag)} is ${meaning}` : `unknown tag ${shortTag(tag)}`}; ` +
