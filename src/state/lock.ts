@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { link, lstat, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InterruptedError, UsageError } from '../errors.js';
 import { sleep } from '../io/kube/sleep.js';
 import { shownValue } from '../secrets/keyLike.js';
@@ -157,13 +157,32 @@ async function takeOver(stateDir: string, staleText: string): Promise<void> {
   }
 }
 
+/** mkdir -p by hand, from the deepest existing parent down; the error code of the first level that fails. */
+async function mkdirOneByOne(dir: string): Promise<string | undefined> {
+  const missing: string[] = [];
+  for (let d = dir; !(await stat(d).catch(() => undefined)); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      await mkdir(d, { mode: 0o700 });
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code;
+    }
+  }
+  return undefined;
+}
+
 /** mkdir -p the state directory (0700 when created); a file in its place is a usage error naming the flag. */
 export async function ensureStateDir(stateDir: string): Promise<void> {
   const notDir = () => new UsageError(`--state-dir: "${shownValue(stateDir)}" is not a directory`);
   try {
     await mkdir(stateDir, { recursive: true, mode: 0o700 });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    let code = (err as NodeJS.ErrnoException).code;
+    // Node's recursive mkdir reports ENOENT on a read-only file system: one level at a time says EROFS.
+    if (code === 'ENOENT') code = (await mkdirOneByOne(stateDir)) ?? code;
     if (code === 'EEXIST' || code === 'ENOTDIR') throw notDir();
     throw new StateDirWriteError(stateDir, code ?? 'EIO');
   }
