@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadCertBundle } from '../certs/ensure.js';
-import { UsageError } from '../errors.js';
+import { EXIT, UsageError, WizardError } from '../errors.js';
 import { manifestsFor } from '../manifests/index.js';
+import { tlsSecretNames } from '../manifests/secrets.js';
 import { applyStep } from './applyStep.js';
+import { secretUsers } from './preflight/ownership.js';
 import type { CertPaths } from './types.js';
 
 /** TLS secrets where the ingress gateway reads them (credentialName), or the tutorial's file-mount secret. */
@@ -18,6 +20,23 @@ export const loadCertsStep = applyStep({
     // A renewed certificate keeps its path: fingerprint the (public) certificates so a renewal re-loads them.
     certs: fingerprints(outputs['generate-certs']),
   }),
+  // Preflight stops a config whose host another wizard Gateway serves; this holds when preflight was skipped or
+  // the other setup came since: a Secret another setup's Gateway uses is never overwritten (its name depends only
+  // on the host).
+  async before({ config, outputs, io }) {
+    if (config.certs.storage !== 'credentialName') return;
+    const apiVersion = outputs.preflight?.apiVersion ?? 'networking.istio.io/v1';
+    const self = { namespace: config.namespace, name: config.gateway.name };
+    const users = await secretUsers(io.cluster, apiVersion, self);
+    const taken = [...tlsSecretNames(config.hosts).values()].filter((n) => users.has(n));
+    if (taken.length === 0) return;
+    const wns = config.gateway.workloadNamespace;
+    throw new WizardError(
+      `load-certs: ${taken.map((n) => `Secret ${wns}/${n} is the certificate of ${users.get(n)}`).join('; ')} (another wizard setup); nothing was overwritten`,
+      EXIT.failed,
+      'tear the other setup down first (wizard teardown with its config), or use another host name in this config',
+    );
+  },
   async manifests({ config, outputs }) {
     if (!config.hosts.some((h) => h.protocol === 'HTTPS')) return [];
     const paths = outputs['generate-certs'];
