@@ -90,3 +90,18 @@ describe('files that are not files, or too big', () => {
     await runHostile(box, setup(box.root), { code: 2, stderr }, { timeoutMs: 20_000 });
   });
 });
+
+it('a kubeconfig naming /dev/zero as its client certificate: refused before connecting, exit 1', async () => {
+  const box = sandbox();
+  const kc = join(box.root, 'kubeconfig');
+  writeFileSync(
+    kc,
+    'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {client-certificate: /dev/zero, client-key: /dev/zero}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+  );
+  await runHostile(
+    box,
+    ['--dry-run=server', '--yes', '--kubeconfig', kc],
+    { code: 1, stderr: ['kubeconfig client-certificate: cannot read /dev/zero: it is a character device'] },
+    { timeoutMs: 20_000 },
+  );
+});

@@ -193,6 +193,8 @@ function checkReferencedFiles(cluster: Cluster, user: User): void {
     try {
       readBytesSync(file, { kind: 'pem' });
     } catch (e) {
+      // A missing file is reported when the credentials are prepared (as kubectl does, at the first request).
+      if (e instanceof FileReadError && e.code === 'ENOENT') continue;
       if (e instanceof FileReadError) throw new WizardError(`kubeconfig ${field}: ${e.message}`);
       throw e;
     }
