@@ -69,7 +69,7 @@ export async function resolveAnswers(
   }
   if (env.interactive) {
     const { askInitialAnswers } = await import('./interactive.js');
-    const config = await askInitialAnswers(args);
+    const config = await askInitialAnswers();
     return finish(config, process.cwd(), args, revalidateIn(process.cwd()));
   }
   const missing = findMissingAnswers({});

@@ -114,12 +114,13 @@ function failure(c: BuildCommand, tool: BuildTool, image: string, tail: string[]
   }
 }
 
-export const buildImageStep: Step<keyof Ctx> = {
+export const buildImageStep: Step<'build-image', keyof Ctx> = {
   id: 'build-image',
   title: 'Build the Flask image',
   effect: 'external',
   // Uses preflight's cluster kind when there is one; with preflight skipped, the kube context's name.
   needs: [],
+  answers: ['build.enabled', 'image'],
 
   inputs: ({ config, outputs }) => ({
     image: config.image,
