@@ -1,11 +1,12 @@
 // What a run prints besides the step events: the plan's cross-checks before it starts, the closing summary (with
 // the curl commands to try), and a client dry-run's manifest stream on stdout.
 import type { WizardConfig } from '../config/types.js';
+import type { ClusterTarget } from '../io/types.js';
 import { analysisError, analyzeManifests, formatFinding } from '../manifests/analyze.js';
 import { REDACTED_ANNOTATION, redactSecrets, toYamlStream } from '../manifests/index.js';
 import type { K8sObject } from '../manifests/types.js';
 import { plannedObjects } from '../plan/objects.js';
-import type { RuntimeFlags, StepOutputs } from '../steps/types.js';
+import type { RunMode, RuntimeFlags, StepOutputs } from '../steps/types.js';
 import { resolvePorts, resolveTarget } from '../verify/address.js';
 import { requestHostFor } from '../verify/checks.js';
 import { routeArgs } from '../verify/curl.js';
@@ -73,4 +74,13 @@ export function summaryLines(
   }
   if (args.mode === 'client-dry-run') lines.push('dry-run: manifests printed on stdout; nothing was applied');
   return lines;
+}
+
+/** Which cluster the run talks to, said before the first step. */
+export function noteTarget(target: ClusterTarget, mode: RunMode): void {
+  note(
+    target.offline
+      ? 'cluster: none (client dry-run: nothing is sent anywhere)'
+      : `cluster: context "${target.context}" at ${target.server}${mode === 'server-dry-run' ? ' (server dry-run: nothing persists)' : ''}`,
+  );
 }

@@ -4,9 +4,18 @@
 // `--from` all read this one computation.
 import type { WizardConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
+import type { ClusterTarget } from '../io/types.js';
 import { hashInputs } from '../state/hash.js';
 import type { StepRecord, WizardState } from '../state/types.js';
-import type { AnyStep, InputsContext, Need, RuntimeFlags, StepId, StepOutputs } from '../steps/types.js';
+import type {
+  AnyStep,
+  InputsContext,
+  Need,
+  RuntimeFlags,
+  StepEvent,
+  StepId,
+  StepOutputs,
+} from '../steps/types.js';
 import { resolveFacts } from './facts.js';
 import { countsAsDone } from './policy.js';
 import { type Selection, selectSteps } from './selection.js';
@@ -209,4 +218,18 @@ export async function planRun(input: PlanInput): Promise<RunPlan> {
   const replay =
     input.flags.mode === 'client-dry-run' ? selection.before.filter((s) => s.effect === 'cluster') : [];
   return { selection, states, outputs: savedOutputs(state, input.flags), state, resumedAt, replay };
+}
+
+/** The UI's first event: every step, pending when this run covers it, else as the state left it. */
+export function runStartEvent(steps: readonly AnyStep[], plan: RunPlan, target: ClusterTarget): StepEvent {
+  const selected = new Set(plan.selection.run.map((s) => s.id));
+  return {
+    type: 'run-start',
+    steps: steps.map((s) => ({
+      id: s.id,
+      title: s.title,
+      status: selected.has(s.id) ? 'pending' : (plan.state?.steps[s.id]?.status ?? 'skipped'),
+    })),
+    target: target.offline ? 'dry-run' : target.context,
+  };
 }
