@@ -9,7 +9,13 @@ import type { RunMode, RuntimeFlags, StepId } from '../steps/types.js';
 export const COMMANDS = ['run', 'steps', 'verify', 'teardown', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
-export interface CliArgs {
+/** The flags the steps see are CliArgs fields of the same name (runtimeFlags copies them). */
+type StepFlags = Pick<
+  RuntimeFlags,
+  'forceConflicts' | 'wait' | 'waitTimeoutSeconds' | 'address' | 'httpPort' | 'httpsPort'
+>;
+
+export interface CliArgs extends StepFlags {
   command: Command;
   config?: string;
   mode: RunMode;
@@ -23,12 +29,6 @@ export interface CliArgs {
   to?: StepId;
   skip: StepId[];
   reset: boolean;
-  forceConflicts: boolean;
-  wait: boolean;
-  waitTimeoutSeconds: number;
-  address?: string;
-  httpPort?: number;
-  httpsPort?: number;
   output: 'text' | 'json' | 'yaml';
   buildTool?: BuildTool;
   skipBuild: boolean;

@@ -3,7 +3,7 @@
 // from, in order: what is already set (config file / state), what preflight found on the cluster, the built-ins.
 import { confirm, input, number, select } from '@inquirer/prompts';
 import { ANSWER_KEYS, type AnswerKey } from '../../config/answerKeys.js';
-import { defaultConfig } from '../../config/defaults.js';
+import { defaultConfig, LIMITS } from '../../config/defaults.js';
 import {
   checkDnsLabel,
   checkGatewayName,
@@ -195,7 +195,7 @@ export async function askAnswers(partial: PartialConfig, opts: AskAnswersOptions
               message: 'Certificate validity (days)',
               default: certs.validityDays ?? base.certs.validityDays,
               required: true,
-              validate: (v) => checkIntRange(v, 1, 3650) ?? true,
+              validate: (v) => checkIntRange(v, ...LIMITS.validityDays) ?? true,
             },
             ctx,
           ),
