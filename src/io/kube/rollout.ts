@@ -1,9 +1,9 @@
 // Waiting for a Deployment's rollout like `kubectl rollout status`, and when it does not finish, saying why in
 // the words of the pods and events (image pull, crash loop, scheduling, missing sidecar, no pods at all).
 import { InterruptedError, WizardError } from '../../errors.js';
+import { sleep } from '../../lib/async.js';
 import type { K8sObject } from '../../manifests/types.js';
 import type { ListQuery, ObjectRef, RolloutWaitOptions } from '../types.js';
-import { sleep } from './sleep.js';
 
 export interface RolloutReader {
   get(ref: ObjectRef): Promise<K8sObject | undefined>;
