@@ -7,6 +7,7 @@ import type { ClusterIo } from '../io/types.js';
 import { plannedRefs } from '../plan/objects.js';
 import { detectClusterKind } from './preflight/clusterKind.js';
 import { checkGateway, type GatewayFacts } from './preflight/gateway.js';
+import { checkHostClaims } from './preflight/hostClaims.js';
 import { checkIstio, ISTIO_GROUP } from './preflight/istio.js';
 import { checkNamespace } from './preflight/namespace.js';
 import { checkOwnership } from './preflight/ownership.js';
@@ -21,6 +22,7 @@ const CHECKS = [
   'app namespace exists or will be created; sidecar injection label',
   'ingress gateway pods (gateway.selector in gateway.workloadNamespace), its Service, ports 80/443 and address',
   'objects with the plan’s names that another manager owns',
+  'hosts another wizard setup’s Gateway already serves (its routes and TLS secret would clash)',
   'cluster kind (kind / minikube / k3d) for build-image',
 ];
 
@@ -145,6 +147,13 @@ export async function runPreflight(
     const gateway = apiVersion && { apiVersion, namespace: config.namespace, name: config.gateway.name };
     report(...(await checkOwnership(cluster, planned, gateway || undefined)));
   });
+
+  if (apiVersion) {
+    const resolved = apiVersion;
+    await guarded('hosts of other setups', async () => {
+      report(...(await checkHostClaims(cluster, config, resolved)));
+    });
+  }
 
   if (results.some((r) => r.level === 'fail') || !apiVersion) throw failure(results);
   const warnings = results.filter((r) => r.level === 'warn').length;
