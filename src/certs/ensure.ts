@@ -11,6 +11,7 @@ import { chmod, copyFile, lstat, mkdir, readdir, rename, rm } from 'node:fs/prom
 import { dirname, join, relative } from 'node:path';
 import type { WizardConfig } from '../config/types.js';
 import { WizardError } from '../errors.js';
+import { mapLimit } from '../lib/async.js';
 import type { CertBundle } from '../manifests/types.js';
 import { writingStateDir } from '../state/fsErrors.js';
 import { ensureStateDir } from '../state/lock.js';
@@ -78,19 +79,6 @@ async function providedWrites(certPath: string, keyPath: string, pem: Pem): Prom
   if (oldKey !== pem.keyPem) out.push({ path: keyPath, data: pem.keyPem, mode: KEY_MODE });
   if (oldCert !== pem.certPem) out.push({ path: certPath, data: pem.certPem, mode: CERT_MODE });
   return out;
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 async function planHost(

@@ -5,10 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { httpsHosts } from '../config/hosts.js';
 import type { HostConfig } from '../config/types.js';
 import { EXIT, WizardError } from '../errors.js';
 import { FileReadError, readPrivateText, readTextIfExists, securePrivateDir } from '../io/files.js';
 import type { CertPaths } from '../steps/types.js';
+
+export { httpsHosts };
 
 export const KEY_MODE = 0o600;
 export const CERT_MODE = 0o644;
@@ -35,11 +38,6 @@ export function hostDirName(host: string): string {
 
 export function certsDir(stateDir: string): string {
   return join(stateDir, 'certs');
-}
-
-/** The HTTPS hosts, the only ones that get certificates. */
-export function httpsHosts(hosts: readonly HostConfig[]): HostConfig[] {
-  return hosts.filter((h) => h.protocol === 'HTTPS');
 }
 
 export function isMutual(host: HostConfig): boolean {

@@ -2,12 +2,12 @@
 // ask before a step acts. Prompts render on stderr; stdout stays for machine output.
 import { validateConfig } from '../config/load.js';
 import type { WizardConfig } from '../config/types.js';
+import type { StartChoice } from '../runner/plan.js';
 import type { RunnerHooks } from '../runner/types.js';
 import type { WizardState } from '../state/index.js';
 import type { StepId } from '../steps/types.js';
 import { askAnswers, FIRST_RUN_KEYS, type PartialConfig } from '../ui/prompts/answers.js';
 import { askResume } from '../ui/prompts/resume.js';
-import type { CliArgs } from './args.js';
 
 /** Config keys findMissingAnswers names (`hosts`, `hosts[0].protocol`) → the questions that supply them. */
 function keysFor(missing: readonly string[]) {
@@ -16,7 +16,7 @@ function keysFor(missing: readonly string[]) {
   );
 }
 
-export async function askInitialAnswers(_args: CliArgs): Promise<WizardConfig> {
+export async function askInitialAnswers(): Promise<WizardConfig> {
   const answers = await askAnswers({}, { keys: FIRST_RUN_KEYS });
   return validateConfig(answers, { source: 'your answers' }).config;
 }
@@ -32,23 +32,20 @@ export async function askMissingAnswers(
     .config;
 }
 
-export type ResumeAnswer = { kind: 'start-over' } | { kind: 'from'; step: StepId };
-
 /** `next`: where a run without a choice would start (the runner's resume point: stale and dry-run steps count). */
 export async function askWhereToResume(
   state: WizardState,
   next: StepId | undefined,
   done: number,
-): Promise<ResumeAnswer> {
+): Promise<StartChoice> {
   const choice = await askResume(state, { next, done });
   if (choice.action === 'restart') return { kind: 'start-over' };
   return { kind: 'from', step: choice.from };
 }
 
-export async function interactiveHooks(
-  _args: CliArgs,
-  env: { onCleanup(fn: () => void): void },
-): Promise<RunnerHooks & { finish?(lines: string[]): Promise<void>; close?(): void }> {
+export async function interactiveHooks(env: {
+  onCleanup(fn: () => void): void;
+}): Promise<RunnerHooks & { finish?(lines: string[]): Promise<void>; close?(): void }> {
   const { createInteractiveHooks } = await import('../ui/interactive.js');
   const hooks = await createInteractiveHooks({
     validate: (c) => validateConfig(c, { source: 'your answers' }).config,

@@ -11,7 +11,7 @@ import { link, lstat, mkdir, open, readFile, stat, unlink } from 'node:fs/promis
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { InterruptedError, UsageError } from '../errors.js';
-import { sleep } from '../io/kube/sleep.js';
+import { sleep } from '../lib/async.js';
 import { shownValue } from '../secrets/keyLike.js';
 import { StateDirWriteError, writingStateDir } from './fsErrors.js';
 

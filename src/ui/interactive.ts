@@ -2,9 +2,11 @@
 // Ink unmounted while they own the keyboard. Load this module with import() only when a TTY UI is wanted: it
 // pulls in ink and react (~590 ms), which the plain path must never pay for.
 import { confirm } from '@inquirer/prompts';
+import { ANSWER_KEYS } from '../config/answerKeys.js';
 import type { WizardConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import type { RunnerHooks } from '../runner/types.js';
+import { stepById } from '../steps/index.js';
 import type { StepEvent, StepId } from '../steps/types.js';
 import { colorFor } from './env.js';
 import type { SummaryData } from './ink/Summary.js';
@@ -14,7 +16,6 @@ import {
   askAnswers,
   type DiscoveredDefaults,
   type PartialConfig,
-  STEP_KEYS,
 } from './prompts/answers.js';
 import { confirmStep } from './prompts/confirmStep.js';
 import { ask as askOnce, type PromptIo, promptContext } from './prompts/io.js';
@@ -83,7 +84,7 @@ export async function createInteractiveHooks(opts: InteractiveOptions = {}): Pro
     prompt,
     confirm(id, plan) {
       session.showPlan(id, plan);
-      return prompt(() => confirmStep(id, plan, { io, canEdit: STEP_KEYS[id].length > 0 }));
+      return prompt(() => confirmStep(id, plan, { io, canEdit: stepById(id).answers.length > 0 }));
     },
     edit(id, config, outputs) {
       // What preflight found on the cluster (address, ports) is offered as the default answer.
@@ -117,7 +118,7 @@ async function editUntilValid(
   io: PromptIo,
   out: NodeJS.WritableStream,
 ): Promise<WizardConfig> {
-  let keys: AnswerKey[] = [...STEP_KEYS[id]];
+  let keys: AnswerKey[] = [...stepById(id).answers];
   let current: PartialConfig = config;
   for (;;) {
     current = await askAnswers(current, { keys, defaults: opts.defaults, io });
@@ -128,13 +129,11 @@ async function editUntilValid(
       if (!(err instanceof UsageError)) throw err;
       out.write(`${err.message}\nPlease change these answers:\n`);
       // Ask again for what the issues point at (e.g. removing a version that a host still routes to → hosts).
-      const named = STEP_KEYS_ALL.filter((k) => err.issues.some((i) => i.startsWith(k.split('.')[0] ?? k)));
+      const named = ANSWER_KEYS.filter((k) => err.issues.some((i) => i.startsWith(k.split('.')[0] ?? k)));
       keys = [...new Set([...keys, ...named])];
     }
   }
 }
-
-const STEP_KEYS_ALL: AnswerKey[] = [...new Set(Object.values(STEP_KEYS).flat())];
 
 /** The runner's run-end lines → a summary: curl commands ("curl …" or "try: curl …") apart, the rest as notes. */
 export function summaryFromLines(lines: string[]): SummaryData {

@@ -21,7 +21,7 @@ export interface LiveClusterOptions {
   transport: Transport;
   context: string;
   server: string;
-  /** The context's namespace (before any -n override: the lead applies that to the config). */
+  /** The context's namespace (before any -n override, which the CLI applies to the config). */
   namespace?: string;
   dryRunServer: boolean;
   fieldManager: string;
@@ -60,6 +60,10 @@ export class LiveCluster implements ClusterIo {
   /** API requests sent so far (retries included): what bench/apply.mjs reports. */
   get requestCount(): number {
     return this.transport.requests;
+  }
+
+  get persists(): boolean {
+    return !this.opts.dryRunServer;
   }
 
   get dryRunServer(): boolean {
@@ -166,6 +170,13 @@ export class LiveCluster implements ClusterIo {
     // A server dry run persisted nothing: there is no rollout to wait for.
     if (this.opts.dryRunServer) return;
     return waitForRollout(this, namespace, name, opts);
+  }
+
+  async ensureNamespace(name: string): Promise<'created' | 'exists'> {
+    const ref = { apiVersion: 'v1', kind: 'Namespace', name };
+    if (await this.get(ref)) return 'exists';
+    const res = await this.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    return res.outcome === 'created' ? 'created' : 'exists';
   }
 
   async labelNamespaceForInjection(namespace: string): Promise<void> {
