@@ -37,3 +37,11 @@ export class InterruptedError extends WizardError {
     this.name = 'InterruptedError';
   }
 }
+
+/** The person chose Quit at a step's question: not a failure and not a signal (exit 0); the run resumes there. */
+export class QuitError extends WizardError {
+  constructor(readonly step: string) {
+    super(`stopped at ${step}`, EXIT.ok);
+    this.name = 'QuitError';
+  }
+}

@@ -5,6 +5,7 @@ import { BUILD_TOOLS, type BuildTool } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { parseStepId, parseStepList } from '../runner/selection.js';
 import type { RunMode, StepId } from '../steps/types.js';
+import { didYouMean } from '../suggest.js';
 
 export const COMMANDS = ['run', 'steps', 'verify', 'teardown', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -14,6 +15,10 @@ export interface CliArgs {
   config?: string;
   mode: RunMode;
   yes: boolean;
+  /** The recommended setup (the bundled assets/wizard.example.yaml) as the answers, without asking. */
+  recommended: boolean;
+  /** Ask before each step even in a client dry-run (which otherwise goes ahead: it changes nothing). */
+  step: boolean;
   includeSecrets: boolean;
   stateDir: string;
   kubeconfig?: string;
@@ -40,6 +45,8 @@ export interface CliArgs {
 const OPTIONS = {
   config: { type: 'string', short: 'c' },
   yes: { type: 'boolean', short: 'y' },
+  recommended: { type: 'boolean' },
+  step: { type: 'boolean' },
   'include-secrets': { type: 'boolean' },
   'state-dir': { type: 'string' },
   kubeconfig: { type: 'string' },
@@ -62,6 +69,9 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
+
+/** Every long flag, for "did you mean" (--dry-run is parsed apart). */
+const KNOWN_FLAGS = [...Object.keys(OPTIONS), 'dry-run'];
 
 /** `--dry-run` takes an optional value (kubectl's `--dry-run=client|server`), which parseArgs cannot express. */
 function takeDryRun(argv: string[]): { rest: string[]; mode: RunMode } {
@@ -102,18 +112,17 @@ export function parseCli(argv: string[]): CliArgs {
     parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
     // node's messages name the flag ("Unknown option '--foo'"); keep them, drop the code and stack.
-    throw new UsageError(
-      `${(err as Error).message.replace(/\. To specify a positional.*$/s, '')}`,
-      [],
-      'see `wizard --help`',
-    );
+    const message = (err as Error).message.replace(/\. To specify a positional.*$/s, '');
+    const unknown = /^Unknown option '(-{1,2})([^'=]+)/.exec(message);
+    const hint = unknown ? didYouMean(unknown[2] ?? '', KNOWN_FLAGS, (k) => `--${k}`) : '';
+    throw new UsageError(`${message}${hint}`, [], 'see `wizard --help`');
   }
   const v = parsed.values;
   const [first, ...extra] = parsed.positionals;
   const command = (first ?? 'run') as Command;
   if (!(COMMANDS as readonly string[]).includes(command)) {
     throw new UsageError(
-      `unknown command "${first}" (valid: ${COMMANDS.join(', ')})`,
+      `unknown command "${first}"${didYouMean(first ?? '', COMMANDS)} (valid: ${COMMANDS.join(', ')})`,
       [],
       'see `wizard --help`',
     );
@@ -132,6 +141,8 @@ export function parseCli(argv: string[]): CliArgs {
       `--namespace: "${v.namespace}" is not a valid namespace (lower-case DNS-1123 label, at most 63 characters)`,
     );
   }
+  if (v.config !== undefined && v.recommended)
+    throw new UsageError('--config and --recommended together: --recommended is the bundled example config');
   if (v.from !== undefined && v.reset)
     throw new UsageError('--from and --reset together: --reset starts at the first step');
 
@@ -140,6 +151,8 @@ export function parseCli(argv: string[]): CliArgs {
     config: v.config,
     mode,
     yes: v.yes ?? false,
+    recommended: v.recommended ?? false,
+    step: v.step ?? false,
     includeSecrets: v['include-secrets'] ?? false,
     // Absolute, so the certificate paths saved in the state still work from another working directory.
     stateDir: path.resolve(v['state-dir'] ?? '.wizard'),

@@ -5,6 +5,7 @@ import type { WizardConfig } from '../config/types.js';
 import type { RunnerHooks } from '../runner/types.js';
 import type { WizardState } from '../state/index.js';
 import type { StepId } from '../steps/types.js';
+import { canUseInteractiveUi } from '../ui/env.js';
 import { askAnswers, FIRST_RUN_KEYS, type PartialConfig } from '../ui/prompts/answers.js';
 import { askResume } from '../ui/prompts/resume.js';
 import type { CliArgs } from './args.js';
@@ -16,9 +17,17 @@ function keysFor(missing: readonly string[]) {
   );
 }
 
-export async function askInitialAnswers(_args: CliArgs): Promise<WizardConfig> {
+/** A first run: the recommended setup (`recommended`, the bundled example) in one keystroke, or the questions. */
+export async function askInitialAnswers(recommended: {
+  config: WizardConfig;
+  file: string;
+}): Promise<{ config: WizardConfig; recommended: boolean }> {
+  const { askSetup } = await import('../ui/prompts/setup.js');
+  if ((await askSetup(recommended.config, { file: recommended.file })) === 'recommended') {
+    return { config: recommended.config, recommended: true };
+  }
   const answers = await askAnswers({}, { keys: FIRST_RUN_KEYS });
-  return validateConfig(answers, { source: 'your answers' }).config;
+  return { config: validateConfig(answers, { source: 'your answers' }).config, recommended: false };
 }
 
 export async function askMissingAnswers(
@@ -46,15 +55,21 @@ export async function askWhereToResume(
 }
 
 export async function interactiveHooks(
-  _args: CliArgs,
+  args: CliArgs,
   env: { onCleanup(fn: () => void): void },
 ): Promise<RunnerHooks & { finish?(lines: string[]): Promise<void>; close?(): void }> {
-  const { createInteractiveHooks } = await import('../ui/interactive.js');
-  const hooks = await createInteractiveHooks({
-    validate: (c) => validateConfig(c, { source: 'your answers' }).config,
-    // bench/startup.mjs measures launch → first frame with this.
-    onFrame: process.env.WIZARD_BENCH_FIRST_FRAME ? () => process.exit(0) : undefined,
-  });
+  const { createInteractiveHooks, createLineHooks } = await import('../ui/interactive.js');
+  const validate = (c: WizardConfig) => validateConfig(c, { source: 'your answers' }).config;
+  const hooks = canUseInteractiveUi()
+    ? await createInteractiveHooks({
+        validate,
+        // bench/startup.mjs measures launch → first frame with this.
+        onFrame: process.env.WIZARD_BENCH_FIRST_FRAME ? () => process.exit(0) : undefined,
+      })
+    : await createLineHooks({ validate });
   env.onCleanup(() => hooks.close());
+  // A client dry-run changes nothing outside the state directory: no question before each step unless --step
+  // asks for a review. A live or server dry-run keeps asking (it talks to a cluster).
+  if (args.mode === 'client-dry-run' && !args.step) return { ...hooks, confirm: undefined };
   return hooks;
 }

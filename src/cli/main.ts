@@ -1,7 +1,7 @@
 // Entry point: parse flags, dispatch, and turn every expected failure into a message and an exit code
 // (2 usage/input, 1 failed step or check, 130 interrupted) — never a stack trace for those.
 import { EXIT, InterruptedError, WizardError } from '../errors.js';
-import { canUseInteractiveUi } from '../ui/env.js';
+import { askBlocker, canUseInteractiveUi } from '../ui/env.js';
 import { setPromptSignal } from '../ui/prompts/io.js';
 import { restoreTerminal } from '../ui/terminal.js';
 import { type CliArgs, parseCli } from './args.js';
@@ -19,8 +19,9 @@ async function dispatch(args: CliArgs, signal: AbortSignal, cleanups: (() => voi
     process.stdout.write(`${VERSION}\n`);
     return EXIT.ok;
   }
-  const interactive = canUseInteractiveUi() && !args.yes;
-  if (interactive && args.command === 'run') {
+  // A person can be asked (prompts); the Ink step list needs more (a sized terminal that is not dumb).
+  const interactive = askBlocker() === undefined && !args.yes;
+  if (interactive && canUseInteractiveUi() && args.command === 'run') {
     // ink + react load while the person answers the first questions.
     void import('../ui/preload.js').then((m) => m.preloadInkUi());
   }

@@ -2,7 +2,7 @@
 // plans it according to the mode's policy, and records each outcome before moving on, so a failed or interrupted run
 // can be resumed where it stopped.
 import type { WizardConfig } from '../config/types.js';
-import { EXIT, InterruptedError, WizardError } from '../errors.js';
+import { EXIT, InterruptedError, QuitError, WizardError } from '../errors.js';
 import type { StepRecord } from '../state/types.js';
 import type { Step, StepContext, StepId, StepOutputs, StepPlan, StepStatus } from '../steps/types.js';
 import { type Action, POLICY } from './policy.js';
@@ -56,27 +56,42 @@ export async function runSteps(input: RunInput): Promise<RunResult> {
     plans.push({ id: step.id, plan: await step.plan(contextFor(step.id)), action: 'plan' });
   }
 
+  // "Go ahead with all remaining steps" turns the question off for the rest of the run.
+  let askEach = !input.ctx.flags.yes && !!hooks.confirm;
+  const confirm = async (id: StepId, plan: StepPlan) =>
+    askEach && hooks.confirm ? await hooks.confirm(id, plan) : 'go';
+
   for (const step of input.steps) {
     checkAborted(input.ctx.signal);
-    const started = Date.now();
-    hooks.emit({ type: 'step-start', id: step.id, at: started });
+    // A step's duration is its work (planning and running), never the time its question waited for a person.
+    let workMs = 0;
+    const timed = async <T>(work: () => Promise<T>): Promise<T> => {
+      const t = Date.now();
+      try {
+        return await work();
+      } finally {
+        workMs += Date.now() - t;
+      }
+    };
+    hooks.emit({ type: 'step-start', id: step.id, at: Date.now() });
     try {
-      let plan = await step.plan(contextFor(step.id));
+      let plan = await timed(() => step.plan(contextFor(step.id)));
       hooks.emit({ type: 'step-plan', id: step.id, plan });
 
-      let choice = input.ctx.flags.yes || !hooks.confirm ? 'go' : await hooks.confirm(step.id, plan);
+      let choice = await confirm(step.id, plan);
       while (choice === 'edit' && hooks.edit) {
         const edited = await hooks.edit(step.id, config, outputs);
         config = input.revalidate ? input.revalidate(edited) : edited;
-        plan = await step.plan(contextFor(step.id));
+        plan = await timed(() => step.plan(contextFor(step.id)));
         hooks.emit({ type: 'step-plan', id: step.id, plan });
-        choice = hooks.confirm ? await hooks.confirm(step.id, plan) : 'go';
+        choice = await confirm(step.id, plan);
       }
-      if (choice === 'quit') throw new InterruptedError();
+      if (choice === 'all') askEach = false;
+      if (choice === 'quit') throw new QuitError(step.id);
       if (choice === 'skip') {
         plans.push({ id: step.id, plan, action: 'skipped' });
         await store.record(step.id, { status: 'skipped', inputsHash: '', mode }, config, outputs);
-        hooks.emit({ type: 'step-end', id: step.id, status: 'skipped', durationMs: Date.now() - started });
+        hooks.emit({ type: 'step-end', id: step.id, status: 'skipped', durationMs: workMs });
         continue;
       }
 
@@ -84,7 +99,7 @@ export async function runSteps(input: RunInput): Promise<RunResult> {
       plans.push({ id: step.id, plan, action });
       // A step that returns finished its work, even if Ctrl-C came meanwhile: it is recorded done, and the run
       // stops before the next step (a step that cannot finish throws InterruptedError instead).
-      if (action === 'run') Object.assign(outputs, await step.run(contextFor(step.id)));
+      if (action === 'run') Object.assign(outputs, await timed(() => step.run(contextFor(step.id))));
 
       const rec: StepRecord = {
         status: 'done',
@@ -98,12 +113,13 @@ export async function runSteps(input: RunInput): Promise<RunResult> {
         type: 'step-end',
         id: step.id,
         status: 'done',
-        durationMs: Date.now() - started,
+        durationMs: workMs,
         summary: action === 'plan' ? 'planned only' : undefined,
       });
     } catch (err) {
-      const interrupted = err instanceof InterruptedError || input.ctx.signal.aborted;
-      // Interrupted: the step did not finish, so it stays pending and the next run starts here.
+      const quit = err instanceof QuitError;
+      const interrupted = quit || err instanceof InterruptedError || input.ctx.signal.aborted;
+      // Interrupted or quit: the step did not finish, so it stays pending and the next run starts here.
       const status: StepStatus = interrupted ? 'pending' : 'failed';
       const message = err instanceof Error ? err.message : String(err);
       await store.record(
@@ -112,7 +128,14 @@ export async function runSteps(input: RunInput): Promise<RunResult> {
         config,
         outputs,
       );
-      hooks.emit({ type: 'step-end', id: step.id, status, durationMs: Date.now() - started, error: message });
+      hooks.emit({
+        type: 'step-end',
+        id: step.id,
+        status,
+        durationMs: workMs,
+        error: interrupted ? undefined : message,
+      });
+      if (quit) throw err;
       if (interrupted) throw err instanceof InterruptedError ? err : new InterruptedError();
       if (err instanceof WizardError) throw err;
       throw new WizardError(`step ${step.id} failed: ${message}`, EXIT.failed);

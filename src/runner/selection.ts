@@ -2,10 +2,13 @@
 // dependency checks), decided before anything runs.
 import { UsageError } from '../errors.js';
 import { STEP_IDS, type Step, type StepId } from '../steps/types.js';
+import { didYouMean } from '../suggest.js';
 
 export function parseStepId(value: string, flag: string): StepId {
   if ((STEP_IDS as readonly string[]).includes(value)) return value as StepId;
-  throw new UsageError(`${flag}: unknown step "${value}" (valid: ${STEP_IDS.join(', ')})`);
+  throw new UsageError(
+    `${flag}: unknown step "${value}"${didYouMean(value, STEP_IDS)} (valid: ${STEP_IDS.join(', ')})`,
+  );
 }
 
 export function parseStepList(value: string, flag: string): StepId[] {

@@ -21,7 +21,7 @@ import {
 import { STEPS } from '../../steps/index.js';
 import { plannedObjects } from '../../steps/preflight/planned.js';
 import type { RuntimeFlags, StepId, StepOutputs } from '../../steps/types.js';
-import { interactiveUiBlocker } from '../../ui/env.js';
+import { askBlocker } from '../../ui/env.js';
 import { createPlainRenderer } from '../../ui/plain.js';
 import { resolvePorts, resolveTarget } from '../../verify/address.js';
 import { requestHostFor } from '../../verify/checks.js';
@@ -42,7 +42,7 @@ export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
   // Nobody can be asked "Run <step>?": changing a cluster then takes an explicit --yes (like teardown).
   if (!env.interactive && !args.yes && args.mode === 'live') {
     throw new UsageError(
-      `cannot ask before each step changes the cluster: no interactive terminal (${interactiveUiBlocker() ?? 'no terminal'})`,
+      `cannot ask before each step changes the cluster: no interactive terminal (${askBlocker() ?? 'no terminal'})`,
       [],
       'pass --yes (with --config FILE for the answers) to go ahead everywhere, or --dry-run to only print the manifests',
     );

@@ -1,10 +1,10 @@
 // A state file from an earlier run exists: continue where it stopped (default), start at a chosen step, or start
 // over (answers and progress forgotten; certificates are kept).
-import { select } from '@inquirer/prompts';
 import { UsageError } from '../../errors.js';
 import type { WizardState } from '../../state/types.js';
 import { STEP_IDS, type StepId } from '../../steps/types.js';
 import { ask, isInteractive, type PromptIo, promptContext } from './io.js';
+import { select } from './kit.js';
 
 export type ResumeChoice =
   | { action: 'continue'; from: StepId }
