@@ -4,6 +4,7 @@ import { chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { WizardConfig } from '../config/types.js';
 import { WizardError } from '../errors.js';
+import { mapLimit } from '../lib/async.js';
 import type { CertBundle } from '../manifests/types.js';
 import type { CertPaths } from '../steps/types.js';
 import { type CertDecisions, decideCerts, type HostDecision } from './decide.js';
@@ -64,19 +65,6 @@ async function copyProvided(certPath: string, keyPath: string, pem: Pem): Promis
   if (oldKey !== pem.keyPem) await writeFileAtomic(keyPath, pem.keyPem, KEY_MODE);
   else await tightenKey(keyPath);
   if (oldCert !== pem.certPem) await writeFileAtomic(certPath, pem.certPem, CERT_MODE);
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 async function ensureHost(

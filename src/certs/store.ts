@@ -4,7 +4,11 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { httpsHosts } from '../config/hosts.js';
 import type { HostConfig } from '../config/types.js';
+
+export { httpsHosts };
+
 import { WizardError } from '../errors.js';
 import type { CertPaths } from '../steps/types.js';
 
@@ -33,11 +37,6 @@ export function hostDirName(host: string): string {
 
 export function certsDir(stateDir: string): string {
   return join(stateDir, 'certs');
-}
-
-/** The HTTPS hosts, the only ones that get certificates. */
-export function httpsHosts(hosts: readonly HostConfig[]): HostConfig[] {
-  return hosts.filter((h) => h.protocol === 'HTTPS');
 }
 
 export function isMutual(host: HostConfig): boolean {

@@ -114,3 +114,33 @@ function finish(
 ): Answers {
   return { config: applyOverrides(config, args, configDir), configDir, revalidate };
 }
+
+/** Refusals before anything is asked or read: a run that changes a cluster needs someone (or --yes) to say so. */
+export function refuseUnattended(
+  args: CliArgs,
+  env: { interactive: boolean },
+  saved: WizardState | undefined,
+): void {
+  // Nobody can be asked "Run <step>?": changing a cluster then takes an explicit --yes (like teardown).
+  if (!env.interactive && !args.yes && args.mode === 'live') {
+    throw new UsageError(
+      `cannot ask before each step changes the cluster: no interactive terminal (${askBlocker() ?? 'no terminal'})`,
+      [],
+      'pass --yes (with --config FILE for the answers) to go ahead everywhere, or --dry-run to only print the manifests',
+    );
+  }
+  // A client dry-run's answers (a try-out, maybe of the bundled example) never silently drive a run that changes a
+  // cluster: on a terminal the resume question says where they come from; without one, --config must say it.
+  if (
+    saved?.answersMode === 'client-dry-run' &&
+    args.mode !== 'client-dry-run' &&
+    !env.interactive &&
+    !args.config
+  ) {
+    throw new UsageError(
+      `the answers saved in ${args.stateDir} come from a client dry-run (a try-out): not applied without asking`,
+      [],
+      'pass --config FILE with the answers to apply, or run on a terminal to confirm them',
+    );
+  }
+}

@@ -4,13 +4,19 @@ import { parseArgs } from 'node:util';
 import { BUILD_TOOLS, type BuildTool } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { parseStepId, parseStepList } from '../runner/selection.js';
-import type { RunMode, StepId } from '../steps/types.js';
+import type { RunMode, RuntimeFlags, StepId } from '../steps/types.js';
 import { didYouMean } from '../suggest.js';
 
 export const COMMANDS = ['run', 'steps', 'verify', 'teardown', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
-export interface CliArgs {
+/** The flags the steps see are CliArgs fields of the same name (runtimeFlags copies them). */
+type StepFlags = Pick<
+  RuntimeFlags,
+  'forceConflicts' | 'wait' | 'waitTimeoutSeconds' | 'address' | 'httpPort' | 'httpsPort'
+>;
+
+export interface CliArgs extends StepFlags {
   command: Command;
   config?: string;
   mode: RunMode;
@@ -28,12 +34,6 @@ export interface CliArgs {
   to?: StepId;
   skip: StepId[];
   reset: boolean;
-  forceConflicts: boolean;
-  wait: boolean;
-  waitTimeoutSeconds: number;
-  address?: string;
-  httpPort?: number;
-  httpsPort?: number;
   output: 'text' | 'json' | 'yaml';
   buildTool?: BuildTool;
   skipBuild: boolean;
@@ -176,5 +176,20 @@ export function parseCli(argv: string[]): CliArgs {
     purgeCerts: v['purge-certs'] ?? false,
     help: v.help ?? false,
     version: v.version ?? false,
+  };
+}
+
+/** The flags the steps see (verify's target overrides, apply's conflicts, the rollout wait). */
+export function runtimeFlags(args: CliArgs): RuntimeFlags {
+  return {
+    mode: args.mode,
+    yes: args.yes,
+    includeSecrets: args.includeSecrets,
+    forceConflicts: args.forceConflicts,
+    wait: args.wait,
+    waitTimeoutSeconds: args.waitTimeoutSeconds,
+    address: args.address,
+    httpPort: args.httpPort,
+    httpsPort: args.httpsPort,
   };
 }

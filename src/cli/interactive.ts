@@ -2,6 +2,7 @@
 // ask before a step acts. Prompts render on stderr; stdout stays for machine output.
 import { validateConfig } from '../config/load.js';
 import type { WizardConfig } from '../config/types.js';
+import type { StartChoice } from '../runner/plan.js';
 import type { RunnerHooks } from '../runner/types.js';
 import type { WizardState } from '../state/index.js';
 import type { StepId } from '../steps/types.js';
@@ -41,14 +42,12 @@ export async function askMissingAnswers(
     .config;
 }
 
-export type ResumeAnswer = { kind: 'start-over' } | { kind: 'from'; step: StepId };
-
 /** `next`: where a run without a choice would start (the runner's resume point: stale and dry-run steps count). */
 export async function askWhereToResume(
   state: WizardState,
   next: StepId | undefined,
   done: number,
-): Promise<ResumeAnswer> {
+): Promise<StartChoice> {
   const choice = await askResume(state, { next, done });
   if (choice.action === 'restart') return { kind: 'start-over' };
   return { kind: 'from', step: choice.from };

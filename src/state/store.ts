@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EXIT, UsageError, WizardError } from '../errors.js';
-import { type RunMode, STEP_IDS, type StepId, type StepStatus } from '../steps/types.js';
+import { STEP_IDS } from '../steps/index.js';
+import type { RunMode, StepId, StepStatus } from '../steps/types.js';
 import { STATE_FILE, STATE_TOOL, STATE_VERSION, type StepRecord, type WizardState } from './types.js';
 
 const DEFAULT_STATE_DIR = '.wizard';
@@ -103,12 +104,15 @@ function checkShape(path: string, raw: unknown): WizardState {
   if (!isObject(raw.answers)) return bad('"answers" must be an object');
   if (typeof raw.updatedAt !== 'string') return bad('"updatedAt" must be a string');
   if (!isObject(raw.steps)) return bad('"steps" must be an object');
+  if (raw.answersMode !== undefined && !MODES.includes(raw.answersMode as RunMode))
+    return bad('"answersMode"');
   for (const [id, rec] of Object.entries(raw.steps)) {
     if (!(STEP_IDS as readonly string[]).includes(id)) return bad(`unknown step "${id}"`);
     if (!isObject(rec)) return bad(`steps.${id} must be an object`);
     if (!STATUSES.includes(rec.status as StepStatus))
       return bad(`steps.${id}.status ${JSON.stringify(rec.status)}`);
     if (typeof rec.inputsHash !== 'string') return bad(`steps.${id}.inputsHash must be a string`);
+    if (rec.inputHashes !== undefined && !isObject(rec.inputHashes)) return bad(`steps.${id}.inputHashes`);
     if (rec.outputs !== undefined && !isObject(rec.outputs))
       return bad(`steps.${id}.outputs must be an object`);
     if (rec.finishedAt !== undefined && typeof rec.finishedAt !== 'string')

@@ -4,13 +4,14 @@
 import type { WizardConfig } from '../config/types.js';
 import { WizardError } from '../errors.js';
 import type { ClusterIo } from '../io/types.js';
+import { plannedRefs } from '../plan/objects.js';
 import { detectClusterKind } from './preflight/clusterKind.js';
 import { checkGateway, type GatewayFacts } from './preflight/gateway.js';
+import { checkHostClaims } from './preflight/hostClaims.js';
 import { checkIstio, ISTIO_GROUP } from './preflight/istio.js';
 import { checkNamespace } from './preflight/namespace.js';
 import { checkOwnership } from './preflight/ownership.js';
 import { accessQuestions, checkPermissions } from './preflight/permissions.js';
-import { plannedRefs } from './preflight/planned.js';
 import { type CheckResult, fail, formatCheck, pass } from './preflight/result.js';
 import type { LogFn, PreflightOutputs, Step } from './types.js';
 
@@ -21,14 +22,16 @@ const CHECKS = [
   'app namespace exists or will be created; sidecar injection label',
   'ingress gateway pods (gateway.selector in gateway.workloadNamespace), its Service, ports 80/443 and address',
   'objects with the plan’s names that another manager owns',
+  'hosts another wizard setup’s Gateway already serves (its routes and TLS secret would clash)',
   'cluster kind (kind / minikube / k3d) for build-image',
 ];
 
-export const preflightStep: Step<'config' | 'io' | 'log'> = {
+export const preflightStep: Step<'preflight', 'config' | 'io' | 'log'> = {
   id: 'preflight',
   title: 'Check the cluster',
-  effect: 'none',
+  effect: 'read',
   needs: [],
+  answers: [],
   inputs: ({ config }) => ({
     namespace: config.namespace,
     app: config.app,
@@ -42,9 +45,20 @@ export const preflightStep: Step<'config' | 'io' | 'log'> = {
     return { notes: CHECKS.map((c) => `check: ${c}`) };
   },
   async run({ config, io, log }) {
+    if (io.cluster.target().offline) return { preflight: withoutCluster(config, log) };
     return { preflight: await runPreflight(io.cluster, config, log) };
   },
 };
+
+/**
+ * A client dry-run has no cluster to check: only what the answers decide is resolved — `auto` means
+ * networking.istio.io/v1, what current Istio serves and stores.
+ */
+function withoutCluster(config: WizardConfig, log: LogFn): PreflightOutputs {
+  const apiVersion = config.istio.apiVersion === 'auto' ? 'networking.istio.io/v1' : config.istio.apiVersion;
+  log(`no cluster to check (client dry-run): emitting ${apiVersion}`);
+  return { context: '', server: '', apiVersion };
+}
 
 /** Runs every check, logging each result; throws a WizardError listing the failures. */
 export async function runPreflight(
@@ -53,7 +67,6 @@ export async function runPreflight(
   log: LogFn,
 ): Promise<PreflightOutputs> {
   const target = cluster.target();
-  if (target.offline) throw new WizardError('internal: preflight needs a live cluster');
   const results: CheckResult[] = [];
   const report = (...rs: CheckResult[]) => {
     for (const r of rs) {
@@ -134,6 +147,13 @@ export async function runPreflight(
     const gateway = apiVersion && { apiVersion, namespace: config.namespace, name: config.gateway.name };
     report(...(await checkOwnership(cluster, planned, gateway || undefined)));
   });
+
+  if (apiVersion) {
+    const resolved = apiVersion;
+    await guarded('hosts of other setups', async () => {
+      report(...(await checkHostClaims(cluster, config, resolved)));
+    });
+  }
 
   if (results.some((r) => r.level === 'fail') || !apiVersion) throw failure(results);
   const warnings = results.filter((r) => r.level === 'warn').length;

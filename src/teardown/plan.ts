@@ -4,10 +4,10 @@
 import { MANAGED_BY_LABEL, MANAGER, type WizardConfig } from '../config/types.js';
 import { WizardError } from '../errors.js';
 import type { ClusterIo, ObjectRef } from '../io/types.js';
+import { plannedRefs } from '../plan/objects.js';
 import { ISTIO_GROUP, pickApiVersion } from '../steps/preflight/istio.js';
 import { secretUsers } from '../steps/preflight/ownership.js';
 import { deleteQuestions, describeQuestion } from '../steps/preflight/permissions.js';
-import { plannedRefs } from '../steps/preflight/planned.js';
 
 const key = (r: ObjectRef) => `${r.kind}|${r.namespace ?? ''}|${r.name}`;
 

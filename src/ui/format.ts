@@ -64,3 +64,12 @@ export function shellQuote(arg: string): string {
 export function commandLine(cmd: string, args: readonly string[]): string {
   return [cmd, ...args.map(shellQuote)].join(' ');
 }
+
+/** Each status's colour, by name (Ink) and as its ANSI SGR code (plain lines); pending is only dimmed. */
+export const STATUS_COLOR = {
+  pending: { name: 'gray', sgr: undefined },
+  running: { name: 'cyan', sgr: 36 },
+  done: { name: 'green', sgr: 32 },
+  skipped: { name: 'yellow', sgr: 33 },
+  failed: { name: 'red', sgr: 31 },
+} as const satisfies Record<StepStatus, { name: string; sgr: number | undefined }>;

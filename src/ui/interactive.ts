@@ -1,10 +1,12 @@
 // The interactive UI for a run on a terminal: the Ink step list on stderr, and the prompts (confirm, edit) with
 // Ink unmounted while they own the keyboard. Load this module with import() only when a TTY UI is wanted: it
 // pulls in ink and react (~590 ms), which the plain path must never pay for.
+import { ANSWER_KEYS } from '../config/answerKeys.js';
 import type { WizardConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import type { RunnerHooks } from '../runner/types.js';
-import { STEP_IDS, type StepEvent, type StepId } from '../steps/types.js';
+import { STEP_IDS, stepById } from '../steps/index.js';
+import type { StepEvent, StepId } from '../steps/types.js';
 import { colorFor } from './env.js';
 import type { SummaryData } from './ink/Summary.js';
 import type { InkSession } from './ink/session.js';
@@ -13,7 +15,6 @@ import {
   askAnswers,
   type DiscoveredDefaults,
   type PartialConfig,
-  STEP_KEYS,
 } from './prompts/answers.js';
 import { confirmStep } from './prompts/confirmStep.js';
 import { ask as askOnce, type PromptIo, promptContext } from './prompts/io.js';
@@ -61,7 +62,9 @@ function questionHooks(
   return {
     confirm(id, plan) {
       const more = STEP_IDS.indexOf(id) < STEP_IDS.length - 1;
-      return prompt(() => confirmStep(id, plan, { io, canEdit: STEP_KEYS[id].length > 0, more, showPlan }));
+      return prompt(() =>
+        confirmStep(id, plan, { io, canEdit: stepById(id).answers.length > 0, more, showPlan }),
+      );
     },
     edit(id, config, outputs) {
       // What preflight found on the cluster (address, ports) is offered as the default answer.
@@ -157,7 +160,7 @@ async function editUntilValid(
   io: PromptIo,
   out: NodeJS.WritableStream,
 ): Promise<WizardConfig> {
-  let keys: AnswerKey[] = [...STEP_KEYS[id]];
+  let keys: AnswerKey[] = [...stepById(id).answers];
   let current: PartialConfig = config;
   for (;;) {
     current = await askAnswers(current, { keys, defaults: opts.defaults, io });
@@ -168,13 +171,11 @@ async function editUntilValid(
       if (!(err instanceof UsageError)) throw err;
       out.write(`${err.message}\nPlease change these answers:\n`);
       // Ask again for what the issues point at (e.g. removing a version that a host still routes to → hosts).
-      const named = STEP_KEYS_ALL.filter((k) => err.issues.some((i) => i.startsWith(k.split('.')[0] ?? k)));
+      const named = ANSWER_KEYS.filter((k) => err.issues.some((i) => i.startsWith(k.split('.')[0] ?? k)));
       keys = [...new Set([...keys, ...named])];
     }
   }
 }
-
-const STEP_KEYS_ALL: AnswerKey[] = [...new Set(Object.values(STEP_KEYS).flat())];
 
 /** The runner's run-end lines → a summary: curl commands ("curl …" or "try: curl …") apart, the rest as notes. */
 export function summaryFromLines(lines: string[]): SummaryData {

@@ -98,14 +98,23 @@ export function explainCurlExit(code: number, error: string | undefined, spec: C
         diagnosis: `curl: (52) empty reply from ${at}: the server closed the connection (wrong protocol for this port?)`,
         next: `kubectl -n ${config.namespace} get gateway ${config.gateway.name} -o yaml`,
       };
-    case 56:
+    // A TLS 1.3 server's alert after the handshake (e.g. `certificate required`) reaches curl in its next step:
+    // the HTTP/2 preface (16), sending the request (55) or receiving (56).
+    case 16:
+    case 55:
+    case 56: {
+      const when =
+        code === 16 ? 'in HTTP/2 framing' : code === 55 ? 'while sending the request' : 'while receiving';
       return {
         ok: false,
         diagnosis: spec.tls.clientCert
-          ? `curl: (56) the connection was reset: the gateway refused the client certificate (is it signed by the CA the Gateway trusts?)${err ? ` — ${err}` : ''}`
-          : `curl: (56) the connection was reset while receiving${err ? ` — ${err}` : ''}`,
+          ? `curl: (${code}) the connection was closed ${when}: the gateway refused the client certificate (is it signed by the CA the Gateway trusts?)${err ? ` — ${err}` : ''}`
+          : spec.scheme === 'https'
+            ? `curl: (${code}) the connection was closed ${when}: the gateway asks for a client certificate (tls.mode MUTUAL) or dropped the connection${err ? ` — ${err}` : ''}`
+            : `curl: (${code}) the connection was closed ${when}${err ? ` — ${err}` : ''}`,
         next: `kubectl -n ${wns} logs -l ${selectorText(config)} --tail=20`,
       };
+    }
     case 58:
       return {
         ok: false,

@@ -3,7 +3,7 @@ import { defaultConfig } from '../../src/config/defaults.js';
 import type { HostConfig, WizardConfig } from '../../src/config/types.js';
 import type { CertBundle } from '../../src/manifests/types.js';
 
-function https(name: string, subset: string, mode: 'SIMPLE' | 'MUTUAL' = 'SIMPLE'): HostConfig {
+export function https(name: string, subset: string, mode: 'SIMPLE' | 'MUTUAL' = 'SIMPLE'): HostConfig {
   return { name, protocol: 'HTTPS', tls: { mode }, routes: [{ subset, weight: 100 }] };
 }
 

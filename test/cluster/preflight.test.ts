@@ -1,14 +1,19 @@
 // Preflight against a real API server with the real Istio CRDs and an ingress gateway stand-in.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WizardError } from '../../src/errors.js';
 import { connectCluster } from '../../src/io/kube/connect.js';
 import type { LiveCluster } from '../../src/io/kube/live.js';
+import { buildManifests } from '../../src/manifests/index.js';
+import { loadCertsStep } from '../../src/steps/load-certs.js';
 import { preflightStep, runPreflight } from '../../src/steps/preflight.js';
 import { installCrds, wizardCrds } from '../support/crds.js';
 import { createGatewayStandIn, createNode } from '../support/gatewayStandIn.js';
-import { exampleConfig, skipReason, useControlPlane } from './harness.js';
+import { makeCertPaths } from '../verify/certs.js';
+import { https } from './configs.js';
+import { exampleConfig, fakeCerts, meta, skipReason, useControlPlane } from './harness.js';
 
 async function preflight(cluster: LiveCluster, config = exampleConfig()) {
   const lines: string[] = [];
@@ -256,5 +261,91 @@ describe.skipIf(skipReason)('preflight (real API server)', () => {
         ),
       ),
     ).toBe(true);
+  });
+
+  it('a second config claiming a host another wizard Gateway serves fails, naming both Gateways and the Secret', async () => {
+    const { admin } = suite();
+    // The first setup, applied as the wizard applies it: its Gateway in namespace "first" and its TLS secrets.
+    const first = exampleConfig();
+    first.namespace = 'first';
+    await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'first' } });
+    const applied = buildManifests(first, { apiVersion: 'networking.istio.io/v1', certs: fakeCerts(first) });
+    for (const o of applied) await admin.apply(o);
+    const secretBefore = await admin.get({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: 'istio-system',
+      name: 'flask-example1-com-tls',
+    });
+    try {
+      // The second: the same first host, its own namespace and Gateway.
+      const second = exampleConfig();
+      second.namespace = 'second';
+      second.hosts = [second.hosts[0] as (typeof second.hosts)[number], https('shop.example.org', 'v1')];
+      const { lines, err } = await preflight(admin, second);
+      expect(err?.message).toMatch(/^preflight failed \(2 checks\); nothing was written:/);
+      expect(lines).toContain(
+        "FAIL  host flask.example1.com is already served by the wizard's Gateway first/flask-gateway; this config's Gateway second/flask-gateway claims it too: istiod would serve only one of them (duplicate host names) and Secret istio-system/flask-example1-com-tls (that Gateway's certificate) would be overwritten — fix: tear the other setup down first (wizard teardown with its config), or use another host name in this config",
+      );
+      expect(lines).toContain(
+        "FAIL  Secret/istio-system/flask-example1-com-tls is the certificate of Gateway/first/flask-gateway (another wizard setup): loading this config's certificates would overwrite it — fix: tear the other setup down first (wizard teardown with its config), or use another host name in this config",
+      );
+      // The host nobody else serves is not named; the other's Secret is untouched.
+      expect(lines.some((l) => l.includes('shop.example.org'))).toBe(false);
+      const secretAfter = await admin.get({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        namespace: 'istio-system',
+        name: 'flask-example1-com-tls',
+      });
+      expect(meta(secretAfter).resourceVersion).toBe(meta(secretBefore).resourceVersion);
+
+      // Preflight skipped: load-certs itself refuses before applying anything.
+      const stateDir = mkdtempSync(path.join(tmpdir(), 'wizard-claims-'));
+      try {
+        const paths = await makeCertPaths(second, stateDir);
+        const ctx = {
+          config: second,
+          outputs: { 'generate-certs': paths },
+          io: { cluster: admin, exec: undefined as never },
+          flags: { forceConflicts: true },
+          log: () => undefined,
+          signal: new AbortController().signal,
+        };
+        const refused = await loadCertsStep.run(ctx as never).catch((e: Error) => e);
+        expect((refused as Error).message).toBe(
+          'load-certs: Secret istio-system/flask-example1-com-tls is the certificate of Gateway/first/flask-gateway (another wizard setup); nothing was overwritten',
+        );
+        const stillThere = await admin.get({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          namespace: 'istio-system',
+          name: 'flask-example1-com-tls',
+        });
+        expect(meta(stillThere).resourceVersion).toBe(meta(secretBefore).resourceVersion);
+      } finally {
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+
+      // The first setup itself (its own Gateway) passes the check, and so does a config with other hosts.
+      expect((await preflight(admin, first)).lines).toContain(
+        'PASS  hosts: none is served by another wizard Gateway',
+      );
+      const other = exampleConfig();
+      other.namespace = 'second';
+      other.hosts = [https('shop.example.org', 'v1')];
+      const third = await preflight(admin, other);
+      expect(third.err).toBeUndefined();
+      expect(third.lines).toContain('PASS  hosts: none is served by another wizard Gateway');
+    } finally {
+      for (const o of applied) {
+        await admin.delete({
+          apiVersion: o.apiVersion,
+          kind: o.kind,
+          namespace: o.metadata.namespace,
+          name: o.metadata.name,
+        });
+      }
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
-import { STEP_IDS } from '../../src/steps/types.js';
+import { STEP_IDS } from '../../src/steps/index.js';
 import { canUseInteractiveUi } from '../../src/ui/env.js';
 import { liveLayout } from '../../src/ui/ink/layout.js';
 import { InkSession } from '../../src/ui/ink/session.js';

@@ -309,6 +309,52 @@ describe('verdicts', () => {
     );
   });
 
+  describe('MUTUAL without a client certificate: every way a real gateway refuses counts as refused', () => {
+    const refusal = () => {
+      const spec = buildChecks({ config: where.config, certs }).find((c) => c.kind === 'mtls-required');
+      if (!spec) throw new Error('no mtls-required check');
+      return spec;
+    };
+    // Envoy sends TLS 1.3's `certificate required` alert after curl finished its side of the handshake: curl
+    // reports it from the HTTP/2 preface (16), the request write (55) or the read (56); TLS 1.2 fails the
+    // handshake itself (35); a server that just closes gives an empty reply (52).
+    it.each([16, 35, 52, 55, 56])('curl exit %i is a refusal', (code) => {
+      expect(evaluate(refusal(), { curlExit: code, transfers: [] }, where)).toEqual({ ok: true });
+      const noAnswer = [{ status: 0, timeSeconds: 0, headers: {}, body: '' }];
+      expect(evaluate(refusal(), { curlExit: code, transfers: noAnswer }, where)).toEqual({ ok: true });
+    });
+
+    it.each([
+      [7, /nothing listening/],
+      [28, /timed out/],
+      [60, /not trusted by the generated CA/],
+    ])('curl exit %i is not a refusal: it is diagnosed', (code, diagnosis) => {
+      const v = evaluate(refusal(), { curlExit: code, transfers: [] }, where);
+      expect(v.ok).toBe(false);
+      expect(v.diagnosis).toMatch(diagnosis);
+    });
+
+    it('a served request (200) is no refusal; curl 16/55/56 with a client certificate blame the certificate', () => {
+      const served = [{ status: 200, timeSeconds: 0, headers: {}, body: 'v1' }];
+      expect(evaluate(refusal(), { curlExit: 0, transfers: served }, where).diagnosis).toMatch(
+        /is not tls.mode MUTUAL/,
+      );
+      const withCert = buildChecks({ config: where.config, certs }).find(
+        (c) => c.kind === 'version' && c.tls.clientCert,
+      );
+      if (!withCert) throw new Error('no check with a client certificate');
+      for (const [code, when] of [
+        [16, 'in HTTP/2 framing'],
+        [55, 'while sending the request'],
+        [56, 'while receiving'],
+      ] as const) {
+        expect(evaluate(withCert, { curlExit: code, transfers: [] }, where).diagnosis).toBe(
+          `curl: (${code}) the connection was closed ${when}: the gateway refused the client certificate (is it signed by the CA the Gateway trusts?)`,
+        );
+      }
+    });
+  });
+
   it('an IPv6 gateway address is bracketed next to its port in the diagnosis and the commands it suggests', () => {
     const v6 = { address: '2001:db8::1', httpPort: 30080, httpsPort: 30443 };
     const [https] = buildChecks({ config: plan(exampleHosts()), certs });

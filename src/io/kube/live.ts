@@ -62,6 +62,10 @@ export class LiveCluster implements ClusterIo {
     return this.transport.requests;
   }
 
+  get persists(): boolean {
+    return !this.opts.dryRunServer;
+  }
+
   get dryRunServer(): boolean {
     return this.opts.dryRunServer;
   }
@@ -155,6 +159,13 @@ export class LiveCluster implements ClusterIo {
     // A server dry run persisted nothing: there is no rollout to wait for.
     if (this.opts.dryRunServer) return;
     return waitForRollout(this, namespace, name, opts);
+  }
+
+  async ensureNamespace(name: string): Promise<'created' | 'exists'> {
+    const ref = { apiVersion: 'v1', kind: 'Namespace', name };
+    if (await this.get(ref)) return 'exists';
+    const res = await this.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    return res.outcome === 'created' ? 'created' : 'exists';
   }
 
   async labelNamespaceForInjection(namespace: string): Promise<void> {

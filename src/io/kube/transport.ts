@@ -5,6 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { InterruptedError, WizardError } from '../../errors.js';
+import { sleep } from '../../lib/async.js';
 import {
   apiError,
   isTransientNetworkError,
@@ -12,7 +13,6 @@ import {
   networkError,
   type TargetDescription,
 } from './errors.js';
-import { sleep } from './sleep.js';
 
 export interface KubeRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';

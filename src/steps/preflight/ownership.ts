@@ -10,7 +10,9 @@ import {
   FILE_MOUNT_CERTS_SECRET,
 } from '../../manifests/secrets.js';
 import type { K8sObject } from '../../manifests/types.js';
-import { type CheckResult, pass, warn } from './result.js';
+import { type CheckResult, fail, pass, warn } from './result.js';
+
+const FILE_MOUNT_SECRETS = new Set([FILE_MOUNT_CERTS_SECRET, FILE_MOUNT_CA_SECRET]);
 
 interface ManagedField {
   manager?: string;
@@ -135,6 +137,18 @@ export async function checkOwnership(
   for (const r of planned) {
     const o = found.get(refText(r));
     if (!o) continue;
+    // Another setup's certificate under this plan's name (the name depends only on the host): load-certs would
+    // overwrite it. The file-mount secrets hold every setup's files by design and stay a matter of the keys.
+    const user = r.kind === 'Secret' && !FILE_MOUNT_SECRETS.has(r.name) ? users.get(r.name) : undefined;
+    if (user) {
+      results.push(
+        fail(
+          `${refText(r)} is the certificate of ${user} (another wizard setup): loading this config's certificates would overwrite it`,
+          'tear the other setup down first (wizard teardown with its config), or use another host name in this config',
+        ),
+      );
+      continue;
+    }
     const labelled = o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGER;
     const others = foreignManagers(o);
     if (labelled && others.length === 0) {

@@ -1,7 +1,8 @@
 // The answers a person gives instead of (or on top of) a config file. Each question validates inline with the
 // same rules as the config file (src/config/rules.ts), so a bad value is asked again on the spot. Defaults come
 // from, in order: what is already set (config file / state), what preflight found on the cluster, the built-ins.
-import { defaultConfig } from '../../config/defaults.js';
+import { ANSWER_KEYS, type AnswerKey } from '../../config/answerKeys.js';
+import { defaultConfig, LIMITS } from '../../config/defaults.js';
 import {
   checkDnsLabel,
   checkGatewayName,
@@ -24,32 +25,11 @@ import {
   type VersionConfig,
   type WizardConfig,
 } from '../../config/types.js';
-import type { StepId } from '../../steps/types.js';
 import { editHosts } from './hosts.js';
 import { ask, type PromptIo, promptContext, requireInteractive } from './io.js';
 import { confirm, input, number, select } from './kit.js';
 
-export const ANSWER_KEYS = [
-  'namespace',
-  'app',
-  'image',
-  'versions',
-  'loadBalancer',
-  'build.enabled',
-  'gateway.name',
-  'gateway.selector',
-  'gateway.workloadNamespace',
-  'gateway.httpsRedirect',
-  'hosts',
-  'certs.storage',
-  'certs.keyType',
-  'certs.validityDays',
-  'verify.address',
-  'verify.httpPort',
-  'verify.httpsPort',
-] as const;
-/** Config keys the wizard can ask for, dotted like the config file. Asked in this order. */
-export type AnswerKey = (typeof ANSWER_KEYS)[number];
+export { ANSWER_KEYS, type AnswerKey };
 
 /** What a first interactive run without a config file asks (Enter keeps each default). */
 export const FIRST_RUN_KEYS: readonly AnswerKey[] = [
@@ -60,19 +40,6 @@ export const FIRST_RUN_KEYS: readonly AnswerKey[] = [
   'loadBalancer',
   'hosts',
 ];
-
-/** The keys "edit the answers" asks for each step. */
-export const STEP_KEYS: Record<StepId, readonly AnswerKey[]> = {
-  preflight: [],
-  'build-image': ['build.enabled', 'image'],
-  'deploy-versions': ['image', 'versions', 'namespace', 'app'],
-  'define-subsets': ['loadBalancer'],
-  'add-hosts': ['hosts'],
-  'generate-certs': ['certs.keyType', 'certs.validityDays'],
-  'load-certs': ['certs.storage', 'gateway.workloadNamespace'],
-  'apply-gateway': ['gateway.name', 'gateway.selector', 'gateway.workloadNamespace', 'gateway.httpsRedirect'],
-  verify: ['verify.address', 'verify.httpPort', 'verify.httpsPort'],
-};
 
 /** Values discovered on the cluster (preflight), offered as defaults. */
 export interface DiscoveredDefaults {
@@ -228,7 +195,7 @@ export async function askAnswers(partial: PartialConfig, opts: AskAnswersOptions
               message: 'Certificate validity (days)',
               default: certs.validityDays ?? base.certs.validityDays,
               required: true,
-              validate: (v) => checkIntRange(v, 1, 3650) ?? true,
+              validate: (v) => checkIntRange(v, ...LIMITS.validityDays) ?? true,
             },
             ctx,
           ),

@@ -2,7 +2,8 @@
 // over (answers and progress forgotten; certificates are kept).
 import { UsageError } from '../../errors.js';
 import type { WizardState } from '../../state/types.js';
-import { STEP_IDS, type StepId } from '../../steps/types.js';
+import { STEP_IDS } from '../../steps/index.js';
+import type { StepId } from '../../steps/types.js';
 import { ask, isInteractive, type PromptIo, promptContext } from './io.js';
 import { select } from './kit.js';
 
@@ -49,7 +50,7 @@ export async function askResume(
   const pick = await ask(() =>
     select<Pick>(
       {
-        message: `An earlier run saved its answers (${done} of ${STEP_IDS.length} steps done, last ${state.updatedAt}). What now?`,
+        message: `An earlier run saved its answers (${done} of ${STEP_IDS.length} steps done, last ${state.updatedAt}${state.answersMode === 'client-dry-run' ? '; a client dry-run: nothing was applied' : ''}). What now?`,
         choices,
         default: next ? 'continue' : 'from',
       },

@@ -1,5 +1,6 @@
-// A recording stand-in for container and cluster tools (docker, podman, nerdctl, kind, minikube, k3d): the real
-// engines can't run here. Each call appends {tool, args} as a JSON line to $FAKEBIN_LOG, then behaves as told:
+// A recording stand-in for container and cluster tools (docker, podman, nerdctl, kind, minikube, k3d), for the
+// paths that cannot run on the test machines: loading into kind/minikube/k3d clusters and nerdctl. docker and podman
+// build and push run for real in test/stack/engines/; here they only stand beside a cluster loader. Each call appends {tool, args} as a JSON line to $FAKEBIN_LOG, then behaves as told:
 //   FAKEBIN_FAIL=docker:build,kind:load  → that tool+subcommand exits 1 with an error on stderr
 //   FAKEBIN_RULES=/path/rules.json       → [{ match: "docker build", stdout: [..], stderr: [..], exit, delayMs,
 //                                            ackDir }] first rule whose match is a prefix of "tool args…" wins.

@@ -1,0 +1,120 @@
+/**
+ * Backends for the gateway without a kubelet: the bundled Flask app as its image runs it (the Dockerfile's CMD from
+ * a venv), bound to an address on the host end of the gateway's veth pair (the only host addresses Envoy can
+ * reach), plus the objects a kubelet and the EndpointSlice controller would have made for it.
+ */
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import type { K8sObject } from '../../../src/manifests/types.js';
+import {
+  ensureVenv,
+  flaskDir,
+  freePort,
+  type RunningApp,
+  readDockerfile,
+  withLoopbackBind,
+} from '../../support/flaskApp.js';
+import { readyPodStatus } from './manifests.js';
+
+function version(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${url}/version`, { timeout: 1000, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => {
+        body += d;
+      });
+      res.on('end', () => resolve(body.trim()));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+/** The Flask app (gunicorn, the image's CMD) on `host:port`, answering `/version` with `v`. */
+export async function startFlaskOn(host: string, v: string, port?: number): Promise<RunningApp> {
+  const venv = await ensureVenv();
+  const facts = readDockerfile();
+  const p = port ?? (await freePort(host));
+  const argv = withLoopbackBind(facts.cmd, p).map((a) => a.replace(`127.0.0.1:${p}`, `${host}:${p}`));
+  argv[0] = path.join(venv, 'bin', argv[0] ?? '');
+  const [cmd, ...args] = argv as [string, ...string[]];
+  // Own process group: gunicorn's workers go down with the master.
+  const child = spawn(cmd, args, {
+    cwd: flaskDir,
+    env: { ...process.env, ...facts.env, PORT: String(p), VERSION: v },
+    stdio: 'ignore',
+    detached: true,
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const url = `http://${host}:${p}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null && child.pid) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {}
+      const timer = setTimeout(() => {
+        try {
+          if (child.pid) process.kill(-child.pid, 'SIGKILL');
+        } catch {}
+      }, 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) break;
+    if ((await version(url).catch(() => '')) === v) return { url, port: p, argv, stop };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  throw new Error(`the Flask app ${v} did not answer on ${url}`);
+}
+
+/** A pod object for a backend process (as a Deployment's pod would look to istiod: its labels and its IP). */
+export function backendPod(
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+  podIP: string,
+  hostIP: string,
+): { pod: K8sObject; status: Record<string, unknown> } {
+  const image = 'host-process/flask';
+  return {
+    pod: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace, labels },
+      spec: { nodeName: 'stack-backend-host', containers: [{ name: 'app', image }] },
+    },
+    status: readyPodStatus(podIP, hostIP, image, 'app'),
+  };
+}
+
+/** The EndpointSlice the controller would make for `service` from these pods. */
+export function endpointSlice(
+  namespace: string,
+  service: string,
+  port: number,
+  pods: { name: string; ip: string }[],
+): K8sObject {
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: {
+      name: `${service}-stack`,
+      namespace,
+      labels: {
+        'kubernetes.io/service-name': service,
+        'endpointslice.kubernetes.io/managed-by': 'stack-istio',
+      },
+    },
+    addressType: 'IPv4',
+    ports: [{ name: 'http', port, protocol: 'TCP' }],
+    endpoints: pods.map((p) => ({
+      addresses: [p.ip],
+      conditions: { ready: true },
+      targetRef: { kind: 'Pod', namespace, name: p.name },
+    })),
+  };
+}
