@@ -13,6 +13,9 @@ export class WizardError extends Error {
     super(message);
     this.name = 'WizardError';
   }
+
+  /** Already on screen (a failed step's error under its row): the CLI then only says that it stopped. */
+  shown = false;
 }
 
 /** Bad flags or config: exit 2. `issues` are `path: message` lines. */

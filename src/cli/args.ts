@@ -1,4 +1,5 @@
 // Flags, parsed strictly: an unknown flag or a bad value is a usage error (exit 2) naming the flag.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUILD_TOOLS, type BuildTool } from '../config/types.js';
@@ -139,6 +140,14 @@ export function parseCli(argv: string[]): CliArgs {
   if (v.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v.namespace)) {
     throw new UsageError(
       `--namespace: "${v.namespace}" is not a valid namespace (lower-case DNS-1123 label, at most 63 characters)`,
+    );
+  }
+  // Files named on the command line are checked before any question, so no answers are typed for nothing.
+  if (v.kubeconfig !== undefined && !existsSync(v.kubeconfig)) {
+    throw new UsageError(
+      `--kubeconfig: ${v.kubeconfig}: no such file`,
+      [],
+      'pass an existing kubeconfig file',
     );
   }
   if (v.config !== undefined && v.recommended)

@@ -1,12 +1,13 @@
 // Entry point: parse flags, dispatch, and turn every expected failure into a message and an exit code
 // (2 usage/input, 1 failed step or check, 130 interrupted) — never a stack trace for those.
-import { EXIT, InterruptedError, WizardError } from '../errors.js';
+import { EXIT, InterruptedError, QuitError, WizardError } from '../errors.js';
 import { askBlocker, canUseInteractiveUi } from '../ui/env.js';
 import { setPromptSignal } from '../ui/prompts/io.js';
 import { restoreTerminal } from '../ui/terminal.js';
 import { type CliArgs, parseCli } from './args.js';
 import { HELP } from './help.js';
 import { note } from './out.js';
+import { modeFlags, stateWritten, withModeFlags } from './rerun.js';
 
 const VERSION = '0.1.0';
 
@@ -67,12 +68,13 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   setPromptSignal(controller.signal);
 
+  let args: CliArgs | undefined;
   try {
-    const args = parseCli(argv);
+    args = parseCli(argv);
     return await dispatch(args, controller.signal, cleanups);
   } catch (err) {
     restore();
-    return report(err);
+    return report(err, args);
   } finally {
     restore();
     process.off('SIGINT', onSignal);
@@ -81,14 +83,28 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function report(err: unknown): number {
+function report(err: unknown, args: CliArgs | undefined): number {
+  const again = (extra = '') => `\`${['wizard', ...(args ? modeFlags(args) : [])].join(' ')}${extra}\``;
+  if (err instanceof QuitError) {
+    note(`stopped at ${err.step}; ${again(` --from ${err.step}`)} resumes`);
+    return EXIT.ok;
+  }
   if (err instanceof InterruptedError || (err as { name?: string })?.name === 'ExitPromptError') {
-    note('interrupted: progress is saved; run `wizard` again to resume');
+    // Only what is true: answers and progress are saved as soon as they are complete, not before.
+    const written = args ? stateWritten(args.stateDir) : 'never';
+    note(
+      written === 'now'
+        ? `interrupted: progress is saved; ${again()} resumes`
+        : written === 'before'
+          ? `interrupted: nothing new was saved (the earlier state is kept); ${again()} resumes it`
+          : 'interrupted: nothing was saved',
+    );
     return EXIT.interrupted;
   }
   if (err instanceof WizardError) {
-    note(`error: ${err.message}`);
-    if (err.hint) note(`hint: ${err.hint}`);
+    // A failed step was shown by the UI already (its error under the step): say it once, not again here.
+    note(err.shown ? 'stopped: a step failed (its error is shown above)' : `error: ${err.message}`);
+    if (err.hint) note(`hint: ${args ? withModeFlags(err.hint, args) : err.hint}`);
     return err.exitCode;
   }
   // Not an expected failure: show everything, it is a bug.

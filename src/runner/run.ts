@@ -147,8 +147,11 @@ export async function runSteps(input: RunInput): Promise<RunResult> {
       });
       if (quit) throw err;
       if (interrupted) throw err instanceof InterruptedError ? err : new InterruptedError();
-      if (err instanceof WizardError) throw err;
-      throw new WizardError(`step ${step.id} failed: ${message}`, EXIT.failed);
+      const failure =
+        err instanceof WizardError ? err : new WizardError(`step ${step.id} failed: ${message}`, EXIT.failed);
+      // The step-end event carried the message: the UI showed it under the step.
+      failure.shown = true;
+      throw failure;
     }
   }
   return { config, outputs, plans };

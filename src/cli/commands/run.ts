@@ -1,4 +1,5 @@
 // `wizard` / `wizard run`: the answers, then the runner (what runs, resume, dependencies, the run), then the output.
+import type { WizardConfig } from '../../config/types.js';
 import { isCurrent, planRun, runStartEvent } from '../../runner/plan.js';
 import { runSteps } from '../../runner/run.js';
 import { openStateStore } from '../../runner/stateStore.js';
@@ -23,23 +24,29 @@ export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
   const saved = args.reset ? undefined : await loadState(args.stateDir);
   refuseUnattended(args, env, saved);
   if (args.reset) await resetState(args.stateDir);
-  const answers = await resolveAnswers(args, saved, env);
+  let answers = await resolveAnswers(args, saved, env);
   const flags = runtimeFlags(args);
-
-  const plan = await planRun({
-    steps: STEPS,
-    state: saved,
-    config: answers.config,
-    flags,
-    from: args.from,
-    to: args.to,
-    skip: args.skip,
-    // With a state to resume and nothing said on the command line, a person is asked where to go on.
-    chooseStart:
-      env.interactive && saved
-        ? async ({ next, done }) => (await import('../interactive.js')).askWhereToResume(saved, next, done)
-        : undefined,
-  });
+  const planFor = (config: WizardConfig, state: typeof saved, ask: boolean) =>
+    planRun({
+      steps: STEPS,
+      state,
+      config,
+      flags,
+      from: args.from,
+      to: args.to,
+      skip: args.skip,
+      // With a state to resume and nothing said on the command line, a person is asked where to go on.
+      chooseStart:
+        ask && state
+          ? async ({ next, done }) => (await import('../interactive.js')).askWhereToResume(state, next, done)
+          : undefined,
+    });
+  let plan = await planFor(answers.config, saved, env.interactive);
+  if (saved && !plan.state && !args.config) {
+    // "Start over" forgets the saved answers too, as it says: they are asked again like on a first run.
+    answers = await resolveAnswers(args, undefined, env);
+    plan = await planFor(answers.config, undefined, false);
+  }
   if (plan.state && !args.from && !env.interactive) {
     note(
       plan.resumedAt
