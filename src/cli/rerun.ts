@@ -14,8 +14,10 @@ export function modeFlags(args: Flags): string[] {
   const out: string[] = [];
   if (args.mode === 'client-dry-run') out.push('--dry-run');
   if (args.mode === 'server-dry-run') out.push('--dry-run=server');
-  if (args.stateDir !== path.resolve('.wizard'))
-    out.push('--state-dir', q(path.relative(process.cwd(), args.stateDir) || '.'));
+  if (args.stateDir !== path.resolve('.wizard')) {
+    const rel = path.relative(process.cwd(), args.stateDir);
+    out.push('--state-dir', q(rel && !rel.startsWith('..') ? rel : args.stateDir));
+  }
   if (args.config) out.push('--config', q(args.config));
   if (args.recommended) out.push('--recommended');
   if (args.kubeconfig) out.push('--kubeconfig', q(args.kubeconfig));

@@ -26,7 +26,7 @@ it('the resume question offers to continue at a step whose inputs changed since 
   expect(first.code).toBe(0);
   await writeFile(config, yaml('ROUND_ROBIN'));
 
-  const cmd = `cd ${JSON.stringify(REPO)} && env -u CI node ${JSON.stringify(WIZARD)} --dry-run --config ${JSON.stringify(config)} --state-dir ${JSON.stringify(stateDir)} > ${JSON.stringify(path.join(dir, 'out.yaml'))}`;
+  const cmd = `cd ${JSON.stringify(REPO)} && env -u CI node ${JSON.stringify(WIZARD)} --dry-run --step --config ${JSON.stringify(config)} --state-dir ${JSON.stringify(stateDir)} > ${JSON.stringify(path.join(dir, 'out.yaml'))}`;
   const s = new TmuxSession(cmd, { width: 80, height: 30, env: { TERM: 'xterm-256color' } });
   sessions.push(s);
   await s.waitFor('What now?');
@@ -44,7 +44,10 @@ it('after a dry-run, a live run is offered to continue at preflight, with 0 step
   const stateDir = path.join(dir, 'state');
   const first = await runWizard(['--dry-run', '--yes', '--state-dir', stateDir]);
   expect(first.code).toBe(0);
-  const cmd = `cd ${JSON.stringify(REPO)} && env -u CI node ${JSON.stringify(WIZARD)} --kubeconfig /nonexistent --state-dir ${JSON.stringify(stateDir)}`;
+  // A kubeconfig that exists (a missing one is refused before any question) and names no cluster.
+  const kubeconfig = path.join(dir, 'kubeconfig');
+  await writeFile(kubeconfig, 'apiVersion: v1\nkind: Config\n');
+  const cmd = `cd ${JSON.stringify(REPO)} && env -u CI node ${JSON.stringify(WIZARD)} --kubeconfig ${JSON.stringify(kubeconfig)} --state-dir ${JSON.stringify(stateDir)}`;
   const s = new TmuxSession(cmd, { width: 80, height: 30, env: { TERM: 'xterm-256color' } });
   sessions.push(s);
   await s.waitFor('What now?');
