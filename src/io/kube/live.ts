@@ -21,7 +21,7 @@ export interface LiveClusterOptions {
   transport: Transport;
   context: string;
   server: string;
-  /** The context's namespace (before any -n override: the lead applies that to the config). */
+  /** The context's namespace (before any -n override, which the CLI applies to the config). */
   namespace?: string;
   dryRunServer: boolean;
   fieldManager: string;

@@ -1,16 +1,14 @@
 // Can the current user do everything the plan needs? Asked with SelfSubjectAccessReview before anything is
 // written, so that e.g. a forbidden `create secrets` in istio-system stops the run at preflight, not half-way.
+import { kindOf } from '../../io/kinds.js';
 import type { AccessQuestion, ClusterIo, ObjectRef } from '../../io/types.js';
 import { type CheckResult, fail, pass } from './result.js';
 
-const RESOURCE: Record<string, { group: string; resource: string }> = {
-  Deployment: { group: 'apps', resource: 'deployments' },
-  Service: { group: '', resource: 'services' },
-  Secret: { group: '', resource: 'secrets' },
-  DestinationRule: { group: 'networking.istio.io', resource: 'destinationrules' },
-  VirtualService: { group: 'networking.istio.io', resource: 'virtualservices' },
-  Gateway: { group: 'networking.istio.io', resource: 'gateways' },
-};
+/** The permission question's resource for a planned object. */
+function resourceOf(ref: ObjectRef): { group: string; resource: string } | undefined {
+  const k = kindOf(ref.apiVersion, ref.kind);
+  return k && { group: k.group, resource: k.plural };
+}
 
 /** The questions for a plan: get/create/patch per planned kind and namespace, plus what preflight itself reads. */
 export function accessQuestions(
@@ -20,7 +18,7 @@ export function accessQuestions(
   const qs = new Map<string, AccessQuestion>();
   const add = (q: AccessQuestion) => qs.set(`${q.verb} ${q.group}/${q.resource} ${q.namespace ?? ''}`, q);
   for (const ref of planned) {
-    const r = RESOURCE[ref.kind];
+    const r = resourceOf(ref);
     if (!r) continue;
     for (const verb of ['get', 'create', 'patch']) add({ verb, ...r, namespace: ref.namespace });
   }
@@ -39,7 +37,7 @@ export function accessQuestions(
 export function deleteQuestions(refs: readonly ObjectRef[]): AccessQuestion[] {
   const qs = new Map<string, AccessQuestion>();
   for (const ref of refs) {
-    const r = RESOURCE[ref.kind];
+    const r = resourceOf(ref);
     if (r)
       qs.set(`${r.group}/${r.resource} ${ref.namespace ?? ''}`, {
         verb: 'delete',

@@ -11,11 +11,12 @@
 //   have needed `--network host`, which the wizard's `docker build -t IMAGE CONTEXT` does not pass.
 // The test points the real wizard at it through env (DOCKER_HOST, DOCKER_CONFIG): the wizard's argv stays the same.
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ensureBaseImageTarball, importArgs } from './baseImage.js';
+import { cgroupDirs, killMentioning, removeCgroup, sweepStaleEngines, takeLease } from './leases.js';
 import { type Bridge, createBridge } from './network.js';
 import { type Daemon, freePort, startDaemon, tail, waitFor } from './proc.js';
 
@@ -42,74 +43,23 @@ export interface Docker {
   stop(): Promise<void>;
 }
 
-const CGROUP_ROOT = '/sys/fs/cgroup';
-
-/** cgroup v1 hierarchies (and the v2/unified one), where a cgroup parent shows up as a directory. */
-function cgroupDirs(name: string): string[] {
-  const dirs: string[] = [];
-  let entries: string[] = [];
-  try {
-    entries = readdirSync(CGROUP_ROOT);
-  } catch {
-    return dirs;
-  }
-  for (const h of entries) dirs.push(path.join(CGROUP_ROOT, h, name));
-  dirs.push(path.join(CGROUP_ROOT, name));
-  return dirs;
-}
-
-/** rmdir a cgroup and its (empty) children, deepest first; cgroup dirs can only be removed that way. */
-function removeCgroup(dir: string): void {
-  let kids: string[];
-  try {
-    kids = readdirSync(dir, { withFileTypes: true })
-      .filter((e) => e.isDirectory())
-      .map((e) => path.join(dir, e.name));
-  } catch {
-    return;
-  }
-  for (const k of kids) removeCgroup(k);
-  try {
-    rmdirSync(dir);
-  } catch {
-    // still has a process in it: reported by the leak check, not hidden here
-  }
-}
-
-export function leftoverCgroups(name: string): string[] {
-  return cgroupDirs(name).filter((d) => {
-    try {
-      readdirSync(d);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** PIDs of live processes whose command line mentions any of the marks. */
-export function processesMentioning(marks: string[]): number[] {
-  const pids: number[] = [];
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
-    try {
-      const cmd = readFileSync(`/proc/${e}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (marks.some((m) => cmd.includes(m))) pids.push(Number(e));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
-
 export async function startDocker(opts: { dir: string; importBase?: boolean }): Promise<Docker> {
+  await sweepStaleEngines();
   const dir = path.resolve(opts.dir);
   for (const d of ['data', 'exec', 'config']) mkdirSync(path.join(dir, d), { recursive: true });
   const id = `${process.pid.toString(36)}${Date.now().toString(36).slice(-3)}`;
   const socket = path.join(dir, 'docker.sock');
   const cgroupParent = `wzd-${id}`;
-  const bridge = createBridge(`wzd-${id}`.slice(0, 15));
-  const cleanups: Array<() => Promise<void> | void> = [() => bridge.remove()];
+  const bridgeName = `wzd-${id}`.slice(0, 15);
+  const dropLease = takeLease({ owner: process.pid, dir, bridge: bridgeName, cgroupParent });
+  let bridge: Bridge;
+  try {
+    bridge = createBridge(bridgeName);
+  } catch (e) {
+    dropLease();
+    throw e;
+  }
+  const cleanups: Array<() => Promise<void> | void> = [dropLease, () => bridge.remove()];
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c();
   };
@@ -117,7 +67,7 @@ export async function startDocker(opts: { dir: string; importBase?: boolean }): 
     const proxyPort = await freePort(bridge.gateway);
     const proxy: Daemon = startDaemon(
       process.execPath,
-      [path.join(here, 'egress-proxy.mjs'), bridge.gateway, String(proxyPort), EGRESS_ALLOW.join(',')],
+      [path.join(here, 'egress-proxy.mjs'), bridge.gateway, String(proxyPort), EGRESS_ALLOW.join(','), dir],
       { log: path.join(dir, 'egress-proxy.log') },
     );
     cleanups.push(() => proxy.stop());
@@ -170,13 +120,7 @@ export async function startDocker(opts: { dir: string; importBase?: boolean }): 
       stopped = true;
       await daemon.stop(30000);
       // Shims outlive a dockerd that was killed; they carry dir in their argv (containerd's socket path).
-      for (const pid of processesMentioning(marks)) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      killMentioning(marks);
       for (const d of cgroupDirs(cgroupParent)) removeCgroup(d);
     });
     await waitFor(

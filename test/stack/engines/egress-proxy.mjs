@@ -2,7 +2,9 @@
 // forwarding to an allowlist of host:port (PyPI by default) and refusing everything else. It replaces NAT: no
 // ip_forward, no MASQUERADE, no iptables rule on the host, and a container can reach nothing but the package index.
 // pip honours HTTPS_PROXY, which the docker CLI hands to every build (config.json "proxies").
-//   node egress-proxy.mjs LISTEN_HOST LISTEN_PORT host:port[,host:port…]
+//   node egress-proxy.mjs LISTEN_HOST LISTEN_PORT host:port[,host:port…] [OWNER_DIR]
+// OWNER_DIR is unused here: it puts the engine's directory in this process's command line, which is how a later
+// run finds (and stops) a proxy whose test process was killed.
 import net from 'node:net';
 
 const [listenHost, listenPort, allowList] = process.argv.slice(2);

@@ -2,7 +2,7 @@
 // processes that mention its own directories. Snapshot before, compare after.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { processesMentioning } from './docker.js';
+import { leftoverCgroups, processesMentioning } from './leases.js';
 
 export interface HostState {
   iptables: string;
@@ -40,4 +40,4 @@ export function mountsUnder(dirs: string[]): string[] {
     .filter((m) => dirs.some((d) => m === d || m.startsWith(`${d}/`)));
 }
 
-export { processesMentioning };
+export { leftoverCgroups, processesMentioning };

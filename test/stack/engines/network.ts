@@ -12,7 +12,8 @@ export interface Bridge {
   remove(): void;
 }
 
-const ip = (args: string[]) => execFileSync('ip', args, { encoding: 'utf8' });
+const ip = (args: string[]) =>
+  execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 const toInt = (a: string) => a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
 

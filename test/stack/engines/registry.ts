@@ -3,6 +3,7 @@
 // (podman's registries.conf, containerd's mirror config), so no certificate is involved.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { sweepStaleEngines, takeLease } from './leases.js';
 import { type Daemon, freePort, startDaemon, waitFor } from './proc.js';
 
 export const REGISTRY_BIN = 'docker-registry';
@@ -52,7 +53,9 @@ function config(root: string, addr: string): string {
 }
 
 export async function startRegistry(opts: { dir: string; bin?: string }): Promise<Registry> {
+  await sweepStaleEngines();
   mkdirSync(opts.dir, { recursive: true });
+  const dropLease = takeLease({ owner: process.pid, dir: path.resolve(opts.dir) });
   const storage = path.join(opts.dir, 'storage');
   mkdirSync(storage, { recursive: true });
   // The port is free when asked and bound a moment later; a clash (another process took it) shows as an early
@@ -105,8 +108,12 @@ export async function startRegistry(opts: { dir: string; bin?: string }): Promis
         if (!res.ok) throw new Error(`registry ${host}: tags of ${repository}: HTTP ${res.status}`);
         return ((await res.json()) as { tags?: string[] | null }).tags ?? [];
       },
-      stop: () => d.stop(),
+      async stop() {
+        await d.stop();
+        dropLease();
+      },
     };
   }
+  dropLease();
   throw last;
 }

@@ -10,7 +10,7 @@
  *   CSR would have got. The cluster sees a ServiceAccount, secret-reading RBAC, a Ready pod with the namespace's IP
  *   and a LoadBalancer Service whose ingress IP is that address; inside the namespace 80/443 are redirected to the
  *   8080/8443 Envoy listens on, so `curl --resolve host:80:<gatewayAddress>` works as against a cloud LB.
- *   With `node` (a real node), the namespace is instead a real gateway pod's (podNetns.ts; not yet run).
+ *   With `node` (the real node), the namespace is instead a real gateway pod's (podNetns.ts).
  *
  * Upstream Envoy lacks Istio's own filters, so istiod is told not to send them (PILOT_ENABLE_METADATA_EXCHANGE,
  * PILOT_ENABLE_ALPN_FILTER off) and auto mTLS is off in the mesh config (manifests.ts).
@@ -126,7 +126,7 @@ export interface IstioOptions {
   /**
    * A real node (test/stack/cluster.ts): the gateway becomes a real pod there (podNetns.ts) instead of a pod object
    * for a host process. `address` is the node's address on its bridge (istiod's xDS port listens there), `image` an
-   * image already on the node whose entrypoint just waits (the node's pause image). Not yet run: see podNetns.ts.
+   * image already on the node whose entrypoint just waits (the node's pause image).
    */
   node?: { name: string; address: string; image: string };
   /** Extra environment for istiod (tests switch features). */

@@ -4,8 +4,7 @@
  * probe on 15021 — which Envoy answers once it joins that namespace (`nsenter --net`, which execs, so the PID stays
  * Envoy's). Nothing about the node's networking is made or changed here: the namespace is the kubelet's.
  *
- * NOT YET RUN: written for the real node of the tier (test/stack/cluster.ts), which did not exist when this was
- * written; istio.ts uses it only when `node` is given.
+ * istio.ts uses it when `node` is given (node.test.ts runs it on the real node of test/stack/cluster.ts).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import type { LiveCluster } from '../../../src/io/kube/live.js';
