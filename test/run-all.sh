@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it (`npm test`): system tools, the real control-plane binaries, the build, the
-# type check, then every test. Ends with one "N passed, N failed" line.
+# The whole test suite, as CI runs it (`npm test`): system tools, the real control-plane and node binaries, the
+# real stack (engines, base image, Envoy, istiod), the build, the type check, then every test.
+# Ends with one "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -25,6 +26,19 @@ else
     echo "SKIP: the real API server tier is skipped on this machine (no Go toolchain); its tests report themselves as skipped" >&2
   else
     echo "control-plane build failed (exit $rc)" >&2
+    exit "$rc"
+  fi
+fi
+
+echo "== real stack: node, engines, istiod + Envoy (installed and built once, cached outside the repo)" >&2
+if stack_out="$(bash test/stack/setup.sh)"; then
+  printf '%s\n' "$stack_out" >&2
+else
+  rc=$?
+  if [ "$rc" = 3 ]; then
+    echo "SKIP: the real-stack tier cannot run on this machine (reason above); its tests report themselves as skipped" >&2
+  else
+    echo "real-stack setup failed (exit $rc)" >&2
     exit "$rc"
   fi
 fi

@@ -2,14 +2,21 @@
 // its readiness probe, a ClusterIP Service answering from the host through kube-proxy, exec and logs through the
 // API server → kubelet, and stop() leaving no process, mount, iptables chain, bridge or changed sysctl behind.
 // Timings and RSS are printed, never asserted. Skipped, with the reason printed, when not root or no binaries.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, ensureNodeBinaries, HTTPD_IMAGE, nodeSkipReason, startCluster } from './cluster.js';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import {
+  type Cluster,
+  ensureNodeBinaries,
+  HTTPD_IMAGE,
+  nodeSkipReason,
+  PAUSE_IMAGE,
+  startCluster,
+} from './cluster.js';
 import { type Registry, startRegistry } from './engines/registry.js';
 import { comm, kubeChains, startTime } from './node/host.js';
 import { buildStaticImage } from './node/image.js';
@@ -217,6 +224,59 @@ describe.skipIf(!!skipReason)('node start failures and crashes', () => {
     expect(kubeChains()).toEqual([]);
     expect(spawnSync('ip', ['link', 'show', 'wiznode0']).status).not.toBe(0);
     expect(spawnSync('pgrep', ['-f', 'wizard-node-']).stdout?.toString() ?? '').toBe('');
+  }, 180_000);
+
+  it('runs pods with the pod-GC controller off (it deletes Pods bound to Nodes it does not know)', async () => {
+    const c = await startCluster({ disableControllers: ['podgc'] });
+    try {
+      const k = (args: string[]) =>
+        execFileP('kubectl', ['--kubeconfig', c.adminKubeconfig, ...args], { timeout: 100_000 });
+      await k(['run', 'p', `--image=${PAUSE_IMAGE}`, '--image-pull-policy=Never', '--restart=Never']);
+      await k(['wait', '--for=condition=Ready', 'pod/p', '--timeout=90s']);
+      expect(readFileSync(c.logs['kube-controller-manager'] as string, 'utf8')).not.toMatch(
+        /unknown controller|not a known controller/i,
+      );
+    } finally {
+      await c.stop();
+    }
+  }, 180_000);
+
+  it('SIGTERM to the process that started the node tears the node down (exit 130)', async () => {
+    const here = path.dirname(new URL(import.meta.url).pathname);
+    const out = path.join(here, 'node', `.hold-${process.pid}.mjs`);
+    onTestFinished(() => rm(out, { force: true }));
+    await execFileP(path.join(here, '../../node_modules/.bin/esbuild'), [
+      path.join(here, 'node/hold.ts'),
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      `--outfile=${out}`,
+      '--log-level=warning',
+    ]);
+    const child = spawn(process.execPath, [out], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, WIZARD_NODE_BINARIES: JSON.stringify(bins) },
+    });
+    const ready = await new Promise<{ dir: string; pids: number[] }>((resolve, reject) => {
+      let buf = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        buf += d;
+        const m = /^READY (.*)$/m.exec(buf);
+        if (m) resolve(JSON.parse(m[1] as string));
+      });
+      child.once('exit', (code) => reject(new Error(`hold.mjs exited ${code} before READY`)));
+    });
+    const code = await new Promise<number | null>((resolve) => {
+      child.once('exit', (c) => resolve(c));
+      child.kill('SIGTERM');
+    });
+    expect(code).toBe(130);
+    expect(
+      ready.pids.filter((p) => startTime(p) !== undefined && p !== child.pid).map((p) => `${p} ${comm(p)}`),
+    ).toEqual([]);
+    expect(kubeChains()).toEqual([]);
+    expect(spawnSync('ip', ['link', 'show', 'wiznode0']).status).not.toBe(0);
+    expect(readFileSync('/proc/mounts', 'utf8')).not.toContain(ready.dir);
   }, 180_000);
 
   it('a start after a run whose owner died without stop() cleans that run up first', async () => {

@@ -90,6 +90,11 @@ export interface ClusterOptions {
   forwardTo?: string[];
   /** extra routes (CIDRs) in every pod, via the node IP — e.g. a gateway netns's /30 */
   podRoutes?: string[];
+  /**
+   * kube-controller-manager controllers to switch off, e.g. ['podgc'] (it deletes Pods bound to a node name no Node
+   * object has). Switching 'nodelifecycle' off leaves the node's not-ready taint on: pods never schedule.
+   */
+  disableControllers?: string[];
   /** keep the directory (logs, configs) after stop(); default: env WIZARD_NODE_KEEP=1 */
   keepDir?: boolean;
   /** node Ready timeout, default 120 s */
@@ -483,7 +488,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
         `--root-ca-file=${pki.ca}`,
         '--use-service-account-credentials=false',
         `--service-cluster-ip-range=${serviceCIDR}`,
-        '--controllers=*,-nodeipam',
+        `--controllers=${['*', '-nodeipam', ...(opts.disableControllers ?? []).map((c) => `-${c}`)].join(',')}`,
         '--profiling=false',
         '--v=1',
       ],

@@ -213,11 +213,17 @@ export function removeBridge(bridge: string): void {
   if (linkExists(bridge)) tryRun('ip', ['link', 'del', 'dev', bridge]); // its addresses and routes go with it
 }
 
-/** A chain of the tier's own, first in FORWARD: whatever a pod sends anywhere but the bridge is dropped. */
+/**
+ * A chain of the tier's own, first in FORWARD: whatever a pod sends anywhere but the bridge (or `allowOut`) is dropped,
+ * and so is whatever another interface forwards into the bridge.
+ */
 export function addForwardGuard(chain: string, bridge: string, allowOut: string[]): void {
   run('iptables', ['-w', '-N', chain]);
   for (const i of allowOut) run('iptables', ['-w', '-A', chain, '-i', bridge, '-o', i, '-j', 'RETURN']);
   run('iptables', ['-w', '-A', chain, '-i', bridge, '!', '-o', bridge, '-j', 'DROP']);
+  // And nothing but the allowed interfaces forwards into the pod network (ip_forward may be on for them).
+  for (const i of allowOut) run('iptables', ['-w', '-A', chain, '-i', i, '-o', bridge, '-j', 'RETURN']);
+  run('iptables', ['-w', '-A', chain, '!', '-i', bridge, '-o', bridge, '-j', 'DROP']);
   run('iptables', ['-w', '-I', 'FORWARD', '1', '-j', chain]);
 }
 
