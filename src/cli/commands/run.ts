@@ -56,6 +56,9 @@ export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
   }
 
   checkPlan(answers.config);
+  // Loading the client and reaching the API server can take seconds: say so instead of going quiet.
+  if (flags.mode !== 'client-dry-run')
+    note(`connecting to ${args.context ? `context "${args.context}"` : 'the current kube context'}…`);
   const io = await createIo(args, flags.mode);
   noteTarget(io.cluster.target(), flags.mode);
 
