@@ -2,6 +2,7 @@
 // ask before a step acts. Prompts render on stderr; stdout stays for machine output.
 import { validateConfig } from '../config/load.js';
 import type { WizardConfig } from '../config/types.js';
+import { UsageError } from '../errors.js';
 import type { StartChoice } from '../runner/plan.js';
 import type { RunnerHooks } from '../runner/types.js';
 import type { WizardState } from '../state/index.js';
@@ -51,6 +52,24 @@ export async function askWhereToResume(
   const choice = await askResume(state, { next, done });
   if (choice.action === 'restart') return { kind: 'start-over' };
   return { kind: 'from', step: choice.from };
+}
+
+/**
+ * "Start at a step I choose" never dead-ends: a step that cannot start yet (an earlier step not done, or changed
+ * since) is explained — naming the step that must come first and the input that changed — and the question is
+ * asked again, where "Continue" offers the step that must come first.
+ */
+export async function untilStartable<T>(plan: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await plan();
+    } catch (err) {
+      if (!(err instanceof UsageError) || !/^(cannot start at|step \S+ needs)/.test(err.message)) throw err;
+      process.stderr.write(
+        `${err.message}\n${err.hint ? `${err.hint.replace(/^run `wizard[^`]*--from (\S+)` first/, 'start at $1 first')}\n` : ''}Choose again:\n`,
+      );
+    }
+  }
 }
 
 export async function interactiveHooks(

@@ -41,7 +41,9 @@ export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
           ? async ({ next, done }) => (await import('../interactive.js')).askWhereToResume(state, next, done)
           : undefined,
     });
-  let plan = await planFor(answers.config, saved, env.interactive);
+  let plan = await (env.interactive && saved && !args.from
+    ? (await import('../interactive.js')).untilStartable(() => planFor(answers.config, saved, true))
+    : planFor(answers.config, saved, env.interactive));
   if (saved && !plan.state && !args.config) {
     // "Start over" forgets the saved answers too, as it says: they are asked again like on a first run.
     answers = await resolveAnswers(args, undefined, env);
