@@ -3,7 +3,7 @@
 import { validateConfig } from '../config/load.js';
 import type { WizardConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
-import type { StartChoice } from '../runner/plan.js';
+import type { StartChoice, StepState } from '../runner/plan.js';
 import type { RunnerHooks } from '../runner/types.js';
 import type { WizardState } from '../state/index.js';
 import type { StepId } from '../steps/types.js';
@@ -46,10 +46,22 @@ export async function askMissingAnswers(
 /** `next`: where a run without a choice would start (the runner's resume point: stale and dry-run steps count). */
 export async function askWhereToResume(
   state: WizardState,
-  next: StepId | undefined,
-  done: number,
+  at: { next: StepId | undefined; done: number; states: ReadonlyMap<StepId, StepState> },
 ): Promise<StartChoice> {
-  const choice = await askResume(state, { next, done });
+  // The listing says what `wizard steps` says: done only when it counts now, stale naming what changed.
+  const labels: Partial<Record<StepId, string>> = {};
+  for (const [id, st] of at.states) {
+    labels[id] = st.stale
+      ? `stale: ${st.changed.length ? `${st.changed.join(', ')} changed` : 'inputs changed'}`
+      : st.done
+        ? 'done'
+        : st.leftOut
+          ? 'skipped'
+          : st.record?.status === 'done'
+            ? `done (${st.record.mode ?? 'dry-run'}): not counted now`
+            : (st.record?.status ?? 'pending');
+  }
+  const choice = await askResume(state, { next: at.next, done: at.done, labels });
   if (choice.action === 'restart') return { kind: 'start-over' };
   return { kind: 'from', step: choice.from };
 }

@@ -71,7 +71,8 @@ it('"Start at a step I choose" past a changed step explains which input changed 
   sessions.push(s);
   await s.waitFor('What now?');
   s.keys('Down', 'Enter'); // Start at a step I choose
-  await s.waitFor('❯ 4. define-subsets');
+  // The listing judges like `wizard steps`: the changed step is stale (naming the input), not "done".
+  await s.waitFor('❯ 4. define-subsets   stale: lb changed');
   s.keys('Down', 'Down', 'Down', 'Down', 'Down');
   await s.waitFor('❯ 9. verify');
   s.keys('Enter');

@@ -38,7 +38,7 @@ export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
       // With a state to resume and nothing said on the command line, a person is asked where to go on.
       chooseStart:
         ask && state
-          ? async ({ next, done }) => (await import('../interactive.js')).askWhereToResume(state, next, done)
+          ? async (at) => (await import('../interactive.js')).askWhereToResume(state, at)
           : undefined,
     });
   let plan = await (env.interactive && saved && !args.from

@@ -18,7 +18,13 @@ export type ResumeChoice =
  */
 export async function askResume(
   state: WizardState,
-  opts: { io?: PromptIo; next?: StepId; done?: number } = {},
+  opts: {
+    io?: PromptIo;
+    next?: StepId;
+    done?: number;
+    /** Each step as the runner judges it now (the header's count and `wizard steps` agree with it). */
+    labels?: Partial<Record<StepId, string>>;
+  } = {},
 ): Promise<ResumeChoice> {
   const io = opts.io ?? {};
   if (!isInteractive(io)) {
@@ -64,7 +70,7 @@ export async function askResume(
       {
         message: 'Start at which step?',
         choices: STEP_IDS.map((id, i) => ({
-          name: `${i + 1}. ${id.padEnd(16)} ${state.steps[id]?.status ?? 'pending'}`,
+          name: `${i + 1}. ${id.padEnd(16)} ${opts.labels?.[id] ?? state.steps[id]?.status ?? 'pending'}`,
           value: id,
         })),
         default: next ?? 'verify',
