@@ -28,6 +28,8 @@ export interface CliArgs extends StepFlags {
   step: boolean;
   includeSecrets: boolean;
   stateDir: string;
+  /** --wait-lock: wait for another run on the same state directory instead of stopping. */
+  waitLock: boolean;
   kubeconfig?: string;
   context?: string;
   namespace?: string;
@@ -50,6 +52,7 @@ const OPTIONS = {
   step: { type: 'boolean' },
   'include-secrets': { type: 'boolean' },
   'state-dir': { type: 'string' },
+  'wait-lock': { type: 'boolean' },
   kubeconfig: { type: 'string' },
   context: { type: 'string' },
   namespace: { type: 'string', short: 'n' },
@@ -152,6 +155,14 @@ export function parseCli(argv: string[]): CliArgs {
   }
   if (v.config !== undefined && v.recommended)
     throw new UsageError('--config and --recommended together: --recommended is the bundled example config');
+  if (v['state-dir'] !== undefined && v['state-dir'].trim() === '') {
+    // path.resolve('') is the working directory: a CA key would land in whatever checkout the person is in.
+    throw new UsageError(
+      '--state-dir: must not be empty (it names the directory for the state and certificates)',
+      [],
+      'pass a directory, e.g. --state-dir .wizard (the default)',
+    );
+  }
   if (v.from !== undefined && v.reset)
     throw new UsageError('--from and --reset together: --reset starts at the first step');
 
@@ -165,6 +176,7 @@ export function parseCli(argv: string[]): CliArgs {
     includeSecrets: v['include-secrets'] ?? false,
     // Absolute, so the certificate paths saved in the state still work from another working directory.
     stateDir: path.resolve(v['state-dir'] ?? '.wizard'),
+    waitLock: v['wait-lock'] ?? false,
     kubeconfig: v.kubeconfig,
     context: v.context,
     namespace: v.namespace,

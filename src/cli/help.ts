@@ -16,6 +16,7 @@ Answers and state:
       --recommended           the recommended setup (the bundled assets/wizard.example.yaml) as the answers
       --step                  ask before each step in a client dry-run too (to review each plan)
       --state-dir DIR         state and certificates (default .wizard)
+      --wait-lock             another run holds the state directory: wait for it (default: stop, exit 2)
       --from STEP             start at STEP (its dependencies must be done)
       --to STEP               stop after STEP
       --skip STEP[,STEP...]   leave steps out

@@ -15,7 +15,7 @@ import type {
 import { type ApplyContext, applyObject, assertObject, deleteObject, METADATA_LIST } from './apply.js';
 import { objectPath, Resources, refString } from './resources.js';
 import { waitForRollout } from './rollout.js';
-import type { KubeRequest, KubeResponse, Transport } from './transport.js';
+import { type KubeRequest, type KubeResponse, notKubernetes, type Transport } from './transport.js';
 
 export interface LiveClusterOptions {
   transport: Transport;
@@ -85,7 +85,18 @@ export class LiveCluster implements ClusterIo {
       path: '/version',
       what: 'read the server version',
     });
-    return { gitVersion: String(res.body?.gitVersion ?? 'unknown'), platform: res.body?.platform };
+    // JSON, but not the version object (another service's API): the same "not an API server", said once here.
+    if (typeof res.body?.gitVersion !== 'string') {
+      throw notKubernetes(
+        this.transport.target,
+        { method: 'GET', path: '/version' },
+        {
+          status: 200,
+          contentType: 'JSON without a gitVersion',
+        },
+      );
+    }
+    return { gitVersion: res.body.gitVersion, platform: res.body?.platform };
   }
 
   async servedVersions(group: string): Promise<string[]> {
