@@ -2,11 +2,17 @@
 // (a terminal), else a usage error naming the key that is missing — never a hang waiting for input.
 import path from 'node:path';
 import { packageRoot } from '../build/paths.js';
-import { findMissingAnswers, loadConfig, loadRawConfig, validateConfig } from '../config/load.js';
+import {
+  checkGivenValues,
+  findMissingAnswers,
+  loadConfig,
+  loadRawConfig,
+  validateConfig,
+} from '../config/load.js';
 import type { WizardConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import type { WizardState } from '../state/index.js';
-import { interactiveUiBlocker } from '../ui/env.js';
+import { askBlocker } from '../ui/env.js';
 import type { CliArgs } from './args.js';
 import { note } from './out.js';
 
@@ -39,16 +45,20 @@ export async function resolveAnswers(
   const revalidateIn = (configDir: string) => (config: WizardConfig) =>
     validateConfig(config, { source: 'your answers', configDir }).config;
 
-  if (args.config) {
+  const file = args.config ?? (args.recommended ? exampleConfigPath() : undefined);
+  if (file) {
+    if (args.recommended) note(`using the recommended setup: ${shortPath(file)}`);
     // On a terminal, what the file leaves out is asked for; elsewhere the loader names the missing keys.
-    const { raw, configDir } = await loadRawConfig(args.config);
+    const { raw, configDir } = await loadRawConfig(file);
     const missing = findMissingAnswers(raw);
     if (missing.length && env.interactive) {
+      // A wrong value is reported now, before anyone types an answer the error would then throw away.
+      checkGivenValues(raw, missing, { source: file, configDir });
       const { askMissingAnswers } = await import('./interactive.js');
-      const config = await askMissingAnswers(raw, missing, { source: args.config, configDir });
+      const config = await askMissingAnswers(raw, missing, { source: file, configDir });
       return finish(config, configDir, args, revalidateIn(configDir));
     }
-    const { config, warnings } = await loadConfig(args.config);
+    const { config, warnings } = await loadConfig(file);
     for (const w of warnings) note(`warning: ${w}`);
     return finish(config, configDir, args, revalidateIn(configDir));
   }
@@ -61,23 +71,39 @@ export async function resolveAnswers(
     return finish(config, configDir, args, revalidateIn(configDir));
   }
   if (args.yes) {
-    const file = exampleConfigPath();
-    note(`no --config given: using the bundled example ${path.relative(process.cwd(), file) || file}`);
-    const { config, configDir, warnings } = await loadConfig(file);
+    // A try-out may use the bundled example; changing a cluster with it takes saying so.
+    if (args.mode === 'live') {
+      throw new UsageError(
+        'no answers for a live run: --yes with no --config and no saved answers would apply the bundled example to the current cluster',
+        [],
+        'pass --config FILE with your answers (or --recommended to apply the recommended setup, assets/wizard.example.yaml), or add --dry-run to try it out',
+      );
+    }
+    const example = exampleConfigPath();
+    note(`no --config given: using the bundled example ${shortPath(example)}`);
+    const { config, configDir, warnings } = await loadConfig(example);
     for (const w of warnings) note(`warning: ${w}`);
     return finish(config, configDir, args, revalidateIn(configDir));
   }
   if (env.interactive) {
+    const example = exampleConfigPath();
+    const recommended = await loadConfig(example);
     const { askInitialAnswers } = await import('./interactive.js');
-    const config = await askInitialAnswers();
-    return finish(config, process.cwd(), args, revalidateIn(process.cwd()));
+    const answer = await askInitialAnswers({ config: recommended.config, file: shortPath(example) });
+    const configDir = answer.recommended ? recommended.configDir : process.cwd();
+    return finish(answer.config, configDir, args, revalidateIn(configDir));
   }
   const missing = findMissingAnswers({});
   throw new UsageError(
-    `no answers, and no questions without an interactive terminal (${interactiveUiBlocker() ?? 'no terminal'}): missing ${missing.join(', ')}`,
+    `no answers, and no questions without an interactive terminal (${askBlocker() ?? 'no terminal'}): missing ${missing.join(', ')}`,
     missing.map((k) => `${k}: set it in a config file and pass --config FILE`),
     'pass --config FILE (see assets/wizard.example.yaml), or --yes to use the bundled example',
   );
+}
+
+function shortPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') ? rel : file;
 }
 
 function finish(
@@ -98,7 +124,7 @@ export function refuseUnattended(
   // Nobody can be asked "Run <step>?": changing a cluster then takes an explicit --yes (like teardown).
   if (!env.interactive && !args.yes && args.mode === 'live') {
     throw new UsageError(
-      `cannot ask before each step changes the cluster: no interactive terminal (${interactiveUiBlocker() ?? 'no terminal'})`,
+      `cannot ask before each step changes the cluster: no interactive terminal (${askBlocker() ?? 'no terminal'})`,
       [],
       'pass --yes (with --config FILE for the answers) to go ahead everywhere, or --dry-run to only print the manifests',
     );

@@ -1,10 +1,12 @@
 // Flags, parsed strictly: an unknown flag or a bad value is a usage error (exit 2) naming the flag.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUILD_TOOLS, type BuildTool } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { parseStepId, parseStepList } from '../runner/selection.js';
 import type { RunMode, RuntimeFlags, StepId } from '../steps/types.js';
+import { didYouMean } from '../suggest.js';
 
 export const COMMANDS = ['run', 'steps', 'verify', 'teardown', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -20,6 +22,10 @@ export interface CliArgs extends StepFlags {
   config?: string;
   mode: RunMode;
   yes: boolean;
+  /** The recommended setup (the bundled assets/wizard.example.yaml) as the answers, without asking. */
+  recommended: boolean;
+  /** Ask before each step even in a client dry-run (which otherwise goes ahead: it changes nothing). */
+  step: boolean;
   includeSecrets: boolean;
   stateDir: string;
   /** --wait-lock: wait for another run on the same state directory instead of stopping. */
@@ -42,6 +48,8 @@ export interface CliArgs extends StepFlags {
 const OPTIONS = {
   config: { type: 'string', short: 'c' },
   yes: { type: 'boolean', short: 'y' },
+  recommended: { type: 'boolean' },
+  step: { type: 'boolean' },
   'include-secrets': { type: 'boolean' },
   'state-dir': { type: 'string' },
   'wait-lock': { type: 'boolean' },
@@ -65,6 +73,9 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
+
+/** Every long flag, for "did you mean" (--dry-run is parsed apart). */
+const KNOWN_FLAGS = [...Object.keys(OPTIONS), 'dry-run'];
 
 /** `--dry-run` takes an optional value (kubectl's `--dry-run=client|server`), which parseArgs cannot express. */
 function takeDryRun(argv: string[]): { rest: string[]; mode: RunMode } {
@@ -105,18 +116,17 @@ export function parseCli(argv: string[]): CliArgs {
     parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
     // node's messages name the flag ("Unknown option '--foo'"); keep them, drop the code and stack.
-    throw new UsageError(
-      `${(err as Error).message.replace(/\. To specify a positional.*$/s, '')}`,
-      [],
-      'see `wizard --help`',
-    );
+    const message = (err as Error).message.replace(/\. To specify a positional.*$/s, '');
+    const unknown = /^Unknown option '(-{1,2})([^'=]+)/.exec(message);
+    const hint = unknown ? didYouMean(unknown[2] ?? '', KNOWN_FLAGS, (k) => `--${k}`) : '';
+    throw new UsageError(`${message}${hint}`, [], 'see `wizard --help`');
   }
   const v = parsed.values;
   const [first, ...extra] = parsed.positionals;
   const command = (first ?? 'run') as Command;
   if (!(COMMANDS as readonly string[]).includes(command)) {
     throw new UsageError(
-      `unknown command "${first}" (valid: ${COMMANDS.join(', ')})`,
+      `unknown command "${first}"${didYouMean(first ?? '', COMMANDS)} (valid: ${COMMANDS.join(', ')})`,
       [],
       'see `wizard --help`',
     );
@@ -135,6 +145,16 @@ export function parseCli(argv: string[]): CliArgs {
       `--namespace: "${v.namespace}" is not a valid namespace (lower-case DNS-1123 label, at most 63 characters)`,
     );
   }
+  // Files named on the command line are checked before any question, so no answers are typed for nothing.
+  if (v.kubeconfig !== undefined && !existsSync(v.kubeconfig)) {
+    throw new UsageError(
+      `--kubeconfig: ${v.kubeconfig}: no such file`,
+      [],
+      'pass an existing kubeconfig file',
+    );
+  }
+  if (v.config !== undefined && v.recommended)
+    throw new UsageError('--config and --recommended together: --recommended is the bundled example config');
   if (v['state-dir'] !== undefined && v['state-dir'].trim() === '') {
     // path.resolve('') is the working directory: a CA key would land in whatever checkout the person is in.
     throw new UsageError(
@@ -151,6 +171,8 @@ export function parseCli(argv: string[]): CliArgs {
     config: v.config,
     mode,
     yes: v.yes ?? false,
+    recommended: v.recommended ?? false,
+    step: v.step ?? false,
     includeSecrets: v['include-secrets'] ?? false,
     // Absolute, so the certificate paths saved in the state still work from another working directory.
     stateDir: path.resolve(v['state-dir'] ?? '.wizard'),

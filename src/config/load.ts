@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { FileReadError, readText } from '../io/files.js';
 import { shownValue } from '../secrets/keyLike.js';
 import { crossCheck } from './crossChecks.js';
-import { fromZod, orderIssues } from './issues.js';
+import { formatPath, fromZod, orderIssues } from './issues.js';
 import { dropNulls } from './raw.js';
 import { configSchema } from './schema.js';
 import type { WizardConfig } from './types.js';
@@ -94,6 +94,30 @@ export function validateConfig(raw: unknown, opts: ValidateOptions = {}): Valida
   }
   const config = resolvePaths(parsed.data, configDir);
   return { config, warnings: [...cross.warnings, ...configWarnings(config)] };
+}
+
+/**
+ * Before asking for what a file leaves out (`missing`, as findMissingAnswers names it): every other problem in it,
+ * at once — so nobody types hosts only to be told the file's namespace was wrong.
+ */
+export function checkGivenValues(raw: unknown, missing: readonly string[], opts: ValidateOptions = {}): void {
+  const input = dropNulls(raw) ?? {};
+  const parsed = configSchema.safeParse(input);
+  const cross = crossCheck(input, {
+    configDir: resolve(opts.configDir ?? process.cwd()),
+    hostsOptional: true,
+  });
+  const asked = (path: string) =>
+    missing.some((m) => path === m || path.startsWith(`${m}.`) || path.startsWith(`${m}[`));
+  // A host still being completed is asked for whole: its other issues are the prompts' business.
+  const issues = [...(parsed.success ? [] : fromZod(parsed.error.issues)), ...cross.issues].filter(
+    (i) =>
+      !asked(formatPath(i.path)) &&
+      !missing.some((m) => formatPath(i.path).startsWith(m.replace(/\.[^.[]+$/, ''))),
+  );
+  if (issues.length > 0) {
+    throw new UsageError(`invalid config ${opts.source ?? 'your answers'}`, orderIssues(issues), HINT);
+  }
 }
 
 export function parseConfig(

@@ -83,7 +83,21 @@ export function checkGatewayName(value: string): string | undefined {
 }
 
 /** A host name for Istio: DNS-1123 subdomain, labels ≤ 63, or a wildcard `*.` as the whole left-most label. */
+/** The host part of a pasted URL (`https://Flask.Example1.com/` → flask.example1.com), if `value` is one. */
+export function hostFromUrl(value: string): string | undefined {
+  const v = value.trim();
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && !/^[^/\s]+\.[^/\s]+\/[^\s]*$/.test(v)) return undefined;
+  try {
+    const url = new URL(v.includes('://') ? v : `http://${v}`);
+    return url.hostname.toLowerCase() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function checkHostName(value: string): string | undefined {
+  const fromUrl = hostFromUrl(value);
+  if (fromUrl) return `${quote(value)} is a URL, not a host name: the host name is ${quote(fromUrl)}`;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range itself
   if (/[^\x00-\x7f]/.test(value)) {
     const ascii = domainToASCII(value);

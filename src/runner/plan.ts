@@ -193,7 +193,12 @@ export interface PlanInput extends StatusInput {
   from?: StepId;
   to?: StepId;
   /** Asked only when there is a state and no --from: where to go on ("continue" offers `next`). */
-  chooseStart?: (ask: { next: StepId | undefined; done: number }) => Promise<StartChoice>;
+  chooseStart?: (ask: {
+    next: StepId | undefined;
+    done: number;
+    /** The same judgement `wizard steps` prints, per step, for the menu's listing. */
+    states: ReadonlyMap<StepId, StepState>;
+  }) => Promise<StartChoice>;
 }
 
 export async function planRun(input: PlanInput): Promise<RunPlan> {
@@ -202,7 +207,7 @@ export async function planRun(input: PlanInput): Promise<RunPlan> {
   let from = input.from;
   if (state && !from && input.chooseStart) {
     const done = [...states.values()].filter(isCurrent).length;
-    const choice = await input.chooseStart({ next: resumeAt(input.steps, states), done });
+    const choice = await input.chooseStart({ next: resumeAt(input.steps, states), done, states });
     if (choice.kind === 'from') from = choice.step;
     else {
       state = undefined;

@@ -3,7 +3,7 @@
 // only plans it by the mode's one rule, and records each outcome before moving on, so a failed or interrupted run
 // can be resumed where it stopped.
 import type { WizardConfig } from '../config/types.js';
-import { EXIT, InterruptedError, WizardError } from '../errors.js';
+import { EXIT, InterruptedError, QuitError, WizardError } from '../errors.js';
 import type { StepRecord } from '../state/types.js';
 import type { AnyStep, StepContext, StepId, StepOutputs, StepPlan, StepStatus } from '../steps/types.js';
 import { resolveFacts } from './facts.js';
@@ -57,6 +57,11 @@ export async function runSteps(input: RunInput): Promise<RunResult> {
     await step.run({ ...contextFor(step.id), log: () => {}, progress: () => {}, ask: undefined });
   }
 
+  // "Go ahead with all remaining steps" turns the question off for the rest of the run.
+  let askEach = !input.ctx.flags.yes && !!hooks.confirm;
+  const confirm = async (id: StepId, plan: StepPlan) =>
+    askEach && hooks.confirm ? await hooks.confirm(id, plan) : 'go';
+
   for (const step of input.steps) {
     checkAborted(input.ctx.signal);
     // kubeadm's RunIf, re-checked here: a need skipped at the prompt (or one an edit made apply) stops this step.
@@ -65,26 +70,36 @@ export async function runSteps(input: RunInput): Promise<RunResult> {
       const skipped = plans.some((p) => p.id === unmet.step && p.action === 'skipped');
       throw unmetNeed(step, unmet, skipped ? 'which was skipped in this run' : 'which has not been done yet');
     }
-    const started = Date.now();
-    hooks.emit({ type: 'step-start', id: step.id, at: started });
+    // A step's duration is its work (planning and running), never the time its question waited for a person.
+    let workMs = 0;
+    const timed = async <T>(work: () => Promise<T>): Promise<T> => {
+      const t = Date.now();
+      try {
+        return await work();
+      } finally {
+        workMs += Date.now() - t;
+      }
+    };
+    hooks.emit({ type: 'step-start', id: step.id, at: Date.now() });
     try {
-      let plan = await step.plan(contextFor(step.id));
+      let plan = await timed(() => step.plan(contextFor(step.id)));
       hooks.emit({ type: 'step-plan', id: step.id, plan });
 
-      let choice = input.ctx.flags.yes || !hooks.confirm ? 'go' : await hooks.confirm(step.id, plan);
+      let choice = await confirm(step.id, plan);
       while (choice === 'edit' && hooks.edit) {
         const edited = await hooks.edit(step.id, config, outputs);
         config = input.revalidate ? input.revalidate(edited) : edited;
-        plan = await step.plan(contextFor(step.id));
+        plan = await timed(() => step.plan(contextFor(step.id)));
         hooks.emit({ type: 'step-plan', id: step.id, plan });
-        choice = hooks.confirm ? await hooks.confirm(step.id, plan) : 'go';
+        choice = await confirm(step.id, plan);
       }
-      if (choice === 'quit') throw new InterruptedError();
+      if (choice === 'all') askEach = false;
+      if (choice === 'quit') throw new QuitError(step.id);
       if (choice === 'skip') {
         plans.push({ id: step.id, plan, action: 'skipped' });
         done.delete(step.id);
         await store.record(step.id, { status: 'skipped', inputsHash: '', mode }, config);
-        hooks.emit({ type: 'step-end', id: step.id, status: 'skipped', durationMs: Date.now() - started });
+        hooks.emit({ type: 'step-end', id: step.id, status: 'skipped', durationMs: workMs });
         continue;
       }
 
@@ -92,7 +107,7 @@ export async function runSteps(input: RunInput): Promise<RunResult> {
       plans.push({ id: step.id, plan, action });
       // A step that returns finished its work, even if Ctrl-C came meanwhile: it is recorded done, and the run
       // stops before the next step (a step that cannot finish throws InterruptedError instead).
-      if (action === 'run') merge(outputs, await step.run(contextFor(step.id)));
+      if (action === 'run') merge(outputs, await timed(() => step.run(contextFor(step.id))));
 
       const hashes = hashStepInputs(step, contextFor(step.id));
       const rec: StepRecord = {
@@ -109,12 +124,13 @@ export async function runSteps(input: RunInput): Promise<RunResult> {
         type: 'step-end',
         id: step.id,
         status: 'done',
-        durationMs: Date.now() - started,
+        durationMs: workMs,
         summary: action === 'plan' ? 'planned only' : undefined,
       });
     } catch (err) {
-      const interrupted = err instanceof InterruptedError || input.ctx.signal.aborted;
-      // Interrupted: the step did not finish, so it stays pending and the next run starts here.
+      const quit = err instanceof QuitError;
+      const interrupted = quit || err instanceof InterruptedError || input.ctx.signal.aborted;
+      // Interrupted or quit: the step did not finish, so it stays pending and the next run starts here.
       const status: StepStatus = interrupted ? 'pending' : 'failed';
       const message = err instanceof Error ? err.message : String(err);
       await store.record(
@@ -122,10 +138,20 @@ export async function runSteps(input: RunInput): Promise<RunResult> {
         { status, inputsHash: '', error: interrupted ? undefined : message },
         config,
       );
-      hooks.emit({ type: 'step-end', id: step.id, status, durationMs: Date.now() - started, error: message });
+      hooks.emit({
+        type: 'step-end',
+        id: step.id,
+        status,
+        durationMs: workMs,
+        error: interrupted ? undefined : message,
+      });
+      if (quit) throw err;
       if (interrupted) throw err instanceof InterruptedError ? err : new InterruptedError();
-      if (err instanceof WizardError) throw err;
-      throw new WizardError(`step ${step.id} failed: ${message}`, EXIT.failed);
+      const failure =
+        err instanceof WizardError ? err : new WizardError(`step ${step.id} failed: ${message}`, EXIT.failed);
+      // The step-end event carried the message: the UI showed it under the step.
+      failure.shown = true;
+      throw failure;
     }
   }
   return { config, outputs, plans };

@@ -3,10 +3,13 @@
 import { UsageError } from '../errors.js';
 import { STEP_IDS } from '../steps/index.js';
 import type { AnyStep, StepId } from '../steps/types.js';
+import { didYouMean } from '../suggest.js';
 
 export function parseStepId(value: string, flag: string): StepId {
   if ((STEP_IDS as readonly string[]).includes(value)) return value as StepId;
-  throw new UsageError(`${flag}: unknown step "${value}" (valid: ${STEP_IDS.join(', ')})`);
+  throw new UsageError(
+    `${flag}: unknown step "${value}"${didYouMean(value, STEP_IDS)} (valid: ${STEP_IDS.join(', ')})`,
+  );
 }
 
 export function parseStepList(value: string, flag: string): StepId[] {

@@ -1,5 +1,7 @@
 import { InterruptedError, WizardError } from '../errors.js';
+import type { Io } from '../io/types.js';
 import { manifestsFor } from '../manifests/index.js';
+import { injectionEnabled } from '../manifests/labels.js';
 import { type ApplyStep, applyStep } from './applyStep.js';
 
 /** One apps/v1 Deployment per version behind one Service; then wait for each rollout. */
@@ -23,6 +25,16 @@ export const deployVersionsStep: ApplyStep<'deploy-versions', 'config' | 'output
       }
       // Preflight warned that the app pods would run without a sidecar: offer the label, never set it silently, and
       // only to a user allowed to set it (patch on this Namespace object).
+      // What preflight saw may be from an earlier run: read the label now, so a namespace labelled since (by this
+      // offer or by hand) is reported unchanged and not asked about again.
+      if (
+        outputs.preflight?.sidecarInjection === false &&
+        ask &&
+        (await injectionNow(io, config.namespace))
+      ) {
+        log(`unchanged  Namespace/${config.namespace} sidecar injection already enabled`);
+        return;
+      }
       if (outputs.preflight?.sidecarInjection === false && ask) {
         const { allowed } = await io.cluster.accessReview({
           verb: 'patch',
@@ -82,3 +94,12 @@ export const deployVersionsStep: ApplyStep<'deploy-versions', 'config' | 'output
       }
     },
   });
+
+/** Whether the namespace has sidecar injection on right now (a dry-run's recording Io finds no namespace: off). */
+async function injectionNow(
+  io: { cluster: Pick<Io['cluster'], 'get'> },
+  namespace: string,
+): Promise<boolean> {
+  const ns = await io.cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
+  return injectionEnabled(ns?.metadata.labels as Record<string, string> | undefined);
+}

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/defaults.js';
 import type { WizardConfig } from '../../src/config/types.js';
-import { InterruptedError, UsageError, WizardError } from '../../src/errors.js';
+import { InterruptedError, QuitError, UsageError, WizardError } from '../../src/errors.js';
 import { createRecordingCluster } from '../../src/io/recording.js';
 import { checkDependencies } from '../../src/runner/plan.js';
 import { actionFor, countsAsDone } from '../../src/runner/policy.js';
 import { runSteps } from '../../src/runner/run.js';
 import { parseStepList, selectSteps } from '../../src/runner/selection.js';
+import type { ConfirmChoice } from '../../src/runner/types.js';
 import type { StepRecord } from '../../src/state/types.js';
 import { STEP_IDS } from '../../src/steps/index.js';
 import { CERTS_FROM_GENERATE_CERTS } from '../../src/steps/needs.js';
@@ -45,7 +46,7 @@ function fakeStep(
 function harness(
   mode: RunMode,
   steps: Step[],
-  confirm?: (id: StepId) => 'go' | 'skip' | 'quit',
+  confirm?: (id: StepId) => ConfirmChoice | Promise<ConfirmChoice>,
   config: WizardConfig = defaultConfig(),
 ) {
   const events: StepEvent[] = [];
@@ -203,7 +204,7 @@ describe('runSteps', () => {
     expect(end).toMatchObject({ status: 'failed', error: 'build-image broke' });
   });
 
-  it('skip and quit answers: skipped is recorded, quit leaves the step pending and stops with exit 130', async () => {
+  it('skip and quit answers: skipped is recorded, quit leaves the step pending and stops with exit 0', async () => {
     const calls: string[] = [];
     const h = harness(
       'live',
@@ -215,13 +216,43 @@ describe('runSteps', () => {
       (id) => (id === 'preflight' ? 'skip' : id === 'build-image' ? 'quit' : 'go'),
     );
     const err = await h.run().catch((e) => e);
-    expect(err).toBeInstanceOf(InterruptedError);
-    expect(err.exitCode).toBe(130);
+    // A chosen quit is not a signal: exit 0, and it names the step to resume at.
+    expect(err).toBeInstanceOf(QuitError);
+    expect(err.exitCode).toBe(0);
+    expect(err.step).toBe('build-image');
     expect(h.records.map(([id, r]) => [id, r.status])).toEqual([
       ['preflight', 'skipped'],
       ['build-image', 'pending'],
     ]);
     expect(calls.filter((c) => c.startsWith('run:'))).toEqual([]);
+  });
+
+  it('"go ahead with all remaining steps" asks no more; durations leave out the time spent at the question', async () => {
+    const calls: string[] = [];
+    const asked: StepId[] = [];
+    const h = harness(
+      'live',
+      [
+        fakeStep('preflight', 'read', calls),
+        fakeStep('build-image', 'external', calls),
+        fakeStep('deploy-versions', 'cluster', calls),
+      ],
+      async (id) => {
+        asked.push(id);
+        // A person who takes their time: none of it is the step's.
+        await new Promise((r) => setTimeout(r, 400));
+        return 'all' as const;
+      },
+    );
+    await h.run();
+    expect(asked).toEqual(['preflight']);
+    expect(calls.filter((c) => c.startsWith('run:'))).toEqual([
+      'run:preflight',
+      'run:build-image',
+      'run:deploy-versions',
+    ]);
+    const first = h.events.find((e) => e.type === 'step-end' && e.id === 'preflight');
+    expect(first?.type === 'step-end' && first.durationMs).toBeLessThan(400);
   });
 
   it('an abort (Ctrl-C) during a step that still finishes: recorded done, the next step never starts', async () => {

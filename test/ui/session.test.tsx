@@ -277,3 +277,25 @@ describe('isCi', () => {
     expect(isCi({})).toBe(false);
   });
 });
+
+describe('suspend/resume leaves no process listeners behind', () => {
+  it('twenty suspends (a prompt each, like "Edit the answers") add no beforeExit listener', async () => {
+    const stdout = new FakeTty();
+    const session = new InkSession({
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: fakeStdin() as unknown as NodeJS.ReadStream,
+      color: false,
+    });
+    session.start(pending);
+    await tick();
+    const before = process.listenerCount('beforeExit');
+    for (let i = 0; i < 20; i++) {
+      await session.suspend();
+      session.resume();
+      await tick();
+    }
+    await session.stop();
+    // Each leaked listener was one more; MaxListenersExceededWarning came after ten and landed on the screen.
+    expect(process.listenerCount('beforeExit')).toBeLessThanOrEqual(before);
+  }, 30_000);
+});

@@ -1,4 +1,5 @@
 // `wizard` / `wizard run`: the answers, then the runner (what runs, resume, dependencies, the run), then the output.
+import type { WizardConfig } from '../../config/types.js';
 import { isCurrent, planRun, runStartEvent } from '../../runner/plan.js';
 import { runSteps } from '../../runner/run.js';
 import { openStateStore } from '../../runner/stateStore.js';
@@ -23,23 +24,31 @@ export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
   const saved = args.reset ? undefined : await loadState(args.stateDir);
   refuseUnattended(args, env, saved);
   if (args.reset) await resetState(args.stateDir);
-  const answers = await resolveAnswers(args, saved, env);
+  let answers = await resolveAnswers(args, saved, env);
   const flags = runtimeFlags(args);
-
-  const plan = await planRun({
-    steps: STEPS,
-    state: saved,
-    config: answers.config,
-    flags,
-    from: args.from,
-    to: args.to,
-    skip: args.skip,
-    // With a state to resume and nothing said on the command line, a person is asked where to go on.
-    chooseStart:
-      env.interactive && saved
-        ? async ({ next, done }) => (await import('../interactive.js')).askWhereToResume(saved, next, done)
-        : undefined,
-  });
+  const planFor = (config: WizardConfig, state: typeof saved, ask: boolean) =>
+    planRun({
+      steps: STEPS,
+      state,
+      config,
+      flags,
+      from: args.from,
+      to: args.to,
+      skip: args.skip,
+      // With a state to resume and nothing said on the command line, a person is asked where to go on.
+      chooseStart:
+        ask && state
+          ? async (at) => (await import('../interactive.js')).askWhereToResume(state, at)
+          : undefined,
+    });
+  let plan = await (env.interactive && saved && !args.from
+    ? (await import('../interactive.js')).untilStartable(() => planFor(answers.config, saved, true))
+    : planFor(answers.config, saved, env.interactive));
+  if (saved && !plan.state && !args.config) {
+    // "Start over" forgets the saved answers too, as it says: they are asked again like on a first run.
+    answers = await resolveAnswers(args, undefined, env);
+    plan = await planFor(answers.config, undefined, false);
+  }
   if (plan.state && !args.from && !env.interactive) {
     note(
       plan.resumedAt
@@ -49,11 +58,14 @@ export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
   }
 
   checkPlan(answers.config);
+  // Loading the client and reaching the API server can take seconds: say so instead of going quiet.
+  if (flags.mode !== 'client-dry-run')
+    note(`connecting to ${args.context ? `context "${args.context}"` : 'the current kube context'}…`);
   const io = await createIo(args, flags.mode);
   noteTarget(io.cluster.target(), flags.mode);
 
   const hooks: RunnerHooks & { finish?(lines: string[]): Promise<void>; close?(): void } = env.interactive
-    ? await (await import('../interactive.js')).interactiveHooks(env)
+    ? await (await import('../interactive.js')).interactiveHooks(args, env)
     : { emit: createPlainRenderer(process.stderr) };
   const store = openStateStore(args.stateDir, plan.state, answers.config, flags.mode);
   await store.saveAnswers(answers.config);

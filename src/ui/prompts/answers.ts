@@ -1,7 +1,6 @@
 // The answers a person gives instead of (or on top of) a config file. Each question validates inline with the
 // same rules as the config file (src/config/rules.ts), so a bad value is asked again on the spot. Defaults come
 // from, in order: what is already set (config file / state), what preflight found on the cluster, the built-ins.
-import { confirm, input, number, select } from '@inquirer/prompts';
 import { ANSWER_KEYS, type AnswerKey } from '../../config/answerKeys.js';
 import { defaultConfig, LIMITS } from '../../config/defaults.js';
 import {
@@ -28,6 +27,7 @@ import {
 } from '../../config/types.js';
 import { editHosts } from './hosts.js';
 import { ask, type PromptIo, promptContext, requireInteractive } from './io.js';
+import { confirm, input, number, select } from './kit.js';
 
 export { ANSWER_KEYS, type AnswerKey };
 
@@ -244,15 +244,14 @@ function splitList(value: string): string[] {
     .filter(Boolean);
 }
 
+/** Every problem of the list at once ("V1" and "v_2" both named), not one per attempt. */
 export function checkVersionList(value: string): string | undefined {
   const names = splitList(value);
   if (names.length === 0) return 'list at least one version, e.g. v1, v2';
-  for (const name of names) {
-    const err = checkDnsLabel(name);
-    if (err) return err;
-  }
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  return dup ? `"${dup}" is listed twice` : undefined;
+  const problems = names.map((name) => checkDnsLabel(name)).filter((e): e is string => !!e);
+  const dups = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+  problems.push(...dups.map((d) => `"${d}" is listed twice`));
+  return problems.length ? problems.join('; ') : undefined;
 }
 
 function formatLabels(labels: Record<string, string>): string {
