@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const only = process.argv.slice(2);
-const benches = ['dryrun.mjs', 'startup.mjs', 'certs.mjs', 'verify.mjs', 'apply.mjs'].filter(
+const benches = ['dryrun.mjs', 'startup.mjs', 'certs.mjs', 'validate.mjs', 'verify.mjs', 'apply.mjs'].filter(
   (b) => only.length === 0 || only.some((o) => b.startsWith(o)),
 );
 spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: `${here}..`, stdio: 'inherit' });

@@ -170,13 +170,29 @@ for (const [i, s] of scenarios.entries()) {
   });
 }
 
+// Launch → first prompt against the floor for "something on the same pty": node -e printing one line, same run.
+const byName = (prefix) => results.find((r) => r.scenario.startsWith(prefix));
+const firstPrompt = byName('wizard: first prompt');
+const firstByte = byName('first byte');
+const ratio =
+  firstPrompt && firstByte && firstByte.medianMs > 0
+    ? Math.round((firstPrompt.medianMs / firstByte.medianMs) * 100) / 100
+    : undefined;
+
 if (asJson) {
-  process.stdout.write(`${JSON.stringify({ node: process.version, results }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ node: process.version, results, firstPromptRatio: ratio }, null, 2)}\n`,
+  );
 } else {
   process.stdout.write(`startup on a pty, ${runs} runs each (after one warm-up), node ${process.version}\n`);
   for (const r of results) {
     process.stdout.write(
       `${r.scenario.padEnd(44)} median ${String(r.medianMs).padStart(5)} ms  (min ${r.minMs}, max ${r.maxMs})  [${r.seen}]\n`,
+    );
+  }
+  if (ratio !== undefined) {
+    process.stdout.write(
+      `first prompt / first byte (node -e, one line)      ${ratio}× (medians, same run)\n`,
     );
   }
 }

@@ -13,6 +13,9 @@ export class WizardError extends Error {
     super(message);
     this.name = 'WizardError';
   }
+
+  /** Already on screen (a failed step's error under its row): the CLI then only says that it stopped. */
+  shown = false;
 }
 
 /** Bad flags or config: exit 2. `issues` are `path: message` lines. */
@@ -35,5 +38,13 @@ export class InterruptedError extends WizardError {
   constructor() {
     super('interrupted', EXIT.interrupted);
     this.name = 'InterruptedError';
+  }
+}
+
+/** The person chose Quit at a step's question: not a failure and not a signal (exit 0); the run resumes there. */
+export class QuitError extends WizardError {
+  constructor(readonly step: string) {
+    super(`stopped at ${step}`, EXIT.ok);
+    this.name = 'QuitError';
   }
 }

@@ -56,8 +56,19 @@ npx vitest run --reporter=default --reporter=json --outputFile="$report" "$@"
 rc=$?
 set -e
 node -e '
+  // A suite that fails outside its tests (a beforeAll that throws, an import error) reports its tests as skipped
+  // or none at all: it counts as a failure here, so it can never look like the intentionally skipped tier.
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const broken = r.testResults.filter(
+    (s) => s.status === "failed" && !s.assertionResults.some((a) => a.status === "failed"),
+  );
+  const failed = r.numFailedTests + broken.length;
   const skipped = r.numPendingTests + r.numTodoTests;
-  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+  for (const s of broken) console.log(`suite failed outside its tests: ${s.name}: ${(s.message || "").split("\n")[0]}`);
+  console.log(
+    `tests: ${r.numPassedTests} passed, ${failed} failed` +
+      (broken.length ? ` (${broken.length} of them whole suites)` : "") +
+      (skipped ? `, ${skipped} skipped` : ""),
+  );
 ' "$report" || true
 exit "$rc"

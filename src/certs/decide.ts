@@ -20,7 +20,7 @@ import {
   validFor,
 } from './inspect.js';
 import { isProvided, readProvided } from './provided.js';
-import { certPaths, httpsHosts, isMutual, readIfExists } from './store.js';
+import { certPaths, checkCertDirs, httpsHosts, isMutual, readIfExists, readKeyIfExists } from './store.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SUPPORTED: readonly string[] = KEY_TYPES;
@@ -57,7 +57,7 @@ interface Loaded {
 
 /** Parses a cert/key pair from disk; a reason string when it is missing or unreadable. */
 async function load(certPath: string, keyPath: string): Promise<Loaded | string> {
-  const [certPem, keyPem] = await Promise.all([readIfExists(certPath), readIfExists(keyPath)]);
+  const [certPem, keyPem] = await Promise.all([readIfExists(certPath), readKeyIfExists(keyPath)]);
   if (certPem === undefined || keyPem === undefined) return 'missing';
   try {
     return { cert: parseCert(certPem), key: parseKey(keyPem) };
@@ -124,6 +124,8 @@ async function decideLeaf(
 export async function decideCerts(config: WizardConfig, stateDir: string, now: Date): Promise<CertDecisions> {
   const paths = certPaths(stateDir, config.hosts);
   const { keyType } = config.certs;
+  // Before any key is read: no directory on the way may be a link, another user's, or open to others.
+  await checkCertDirs(paths);
 
   const foundCa = await load(paths.caCert, paths.caKey);
   const caIssue = typeof foundCa === 'string' ? foundCa : caProblem(foundCa, now);

@@ -94,3 +94,36 @@ export function hasEku(cert: X509Certificate, oid: string): boolean {
 export function isSelfSignedCa(cert: X509Certificate): boolean {
   return cert.ca && issuedBy(cert, cert);
 }
+
+/**
+ * Why the ingress gateway cannot serve this certificate, or undefined when it can. Envoy loads only RSA keys of at
+ * least 2048 bits and ECDSA keys on P-256 or P-384 for a server certificate; anything else (RSA-1024, Ed25519, other
+ * curves) makes the listener fail to load, so the host would serve nothing at all.
+ */
+export function serverKeyProblem(cert: X509Certificate): string | undefined {
+  const key = cert.publicKey;
+  const details = key.asymmetricKeyDetails ?? {};
+  const allowed =
+    'the Istio ingress gateway (Envoy) serves only RSA keys of 2048 bits or more and ECDSA P-256 or P-384';
+  if (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') {
+    const bits = details.modulusLength ?? 0;
+    return bits >= 2048 ? undefined : `its key is RSA-${bits}, too weak: ${allowed}`;
+  }
+  if (key.asymmetricKeyType === 'ec') {
+    return details.namedCurve === 'prime256v1' || details.namedCurve === 'secp384r1'
+      ? undefined
+      : `its key is ECDSA on ${details.namedCurve ?? 'an unknown curve'}: ${allowed}`;
+  }
+  return `its key is ${key.asymmetricKeyType ?? 'of an unknown type'}: ${allowed}`;
+}
+
+/**
+ * A CA certificate (basicConstraints CA:TRUE) that does not name the host: the CA's own certificate given where the
+ * host's belongs. (A self-signed certificate made with `openssl req -x509` is CA:TRUE too, but names its host and
+ * works with `curl --cacert` it: no warning for that one.)
+ */
+export function caAsLeafWarning(cert: X509Certificate, host: string): string | undefined {
+  return cert.ca && !coversHost(cert, host)
+    ? 'is a CA certificate (basicConstraints CA:TRUE) that does not name the host: it looks like the CA itself, not a certificate issued for the host; clients will reject it'
+    : undefined;
+}

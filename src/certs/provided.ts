@@ -1,8 +1,17 @@
 // Bring-your-own certificates (hosts[].tls.certFile/keyFile): used as given, after checking they can work at all.
-import { readFile } from 'node:fs/promises';
 import type { HostConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
-import { coversHost, keyMatches, parseCert, parseKey, validity } from './inspect.js';
+import { FileReadError, readText } from '../io/files.js';
+import { shownValue } from '../secrets/keyLike.js';
+import {
+  caAsLeafWarning,
+  coversHost,
+  keyMatches,
+  parseCert,
+  parseKey,
+  serverKeyProblem,
+  validity,
+} from './inspect.js';
 
 export interface ProvidedMaterial {
   certPem: string;
@@ -13,10 +22,10 @@ export interface ProvidedMaterial {
 
 async function readField(path: string, field: string): Promise<string> {
   try {
-    return await readFile(path, 'utf8');
+    return await readText(path, { kind: 'pem' });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new UsageError(`${field}: cannot read ${path} (${code})`);
+    if (err instanceof FileReadError) throw new UsageError(`${field}: ${err.message}`);
+    throw err;
   }
 }
 
@@ -33,11 +42,13 @@ export function isProvided(host: HostConfig): boolean {
 export async function readProvided(host: HostConfig, index: number, now: Date): Promise<ProvidedMaterial> {
   const certField = `hosts[${index}].tls.certFile`;
   const keyField = `hosts[${index}].tls.keyFile`;
-  const certFile = host.tls?.certFile;
-  const keyFile = host.tls?.keyFile;
-  if (!certFile || !keyFile) throw new UsageError(`hosts[${index}].tls: certFile and keyFile go together`);
-  const certPem = await readField(certFile, certField);
-  const keyPem = await readField(keyFile, keyField);
+  const certPath = host.tls?.certFile;
+  const keyPath = host.tls?.keyFile;
+  if (!certPath || !keyPath) throw new UsageError(`hosts[${index}].tls: certFile and keyFile go together`);
+  const certPem = await readField(certPath, certField);
+  const keyPem = await readField(keyPath, keyField);
+  const certFile = shownValue(certPath);
+  const keyFile = shownValue(keyPath);
   let cert: ReturnType<typeof parseCert>;
   try {
     cert = parseCert(certPem);
@@ -64,7 +75,11 @@ export async function readProvided(host: HostConfig, index: number, now: Date): 
       `${certField}: the certificate in ${certFile} is not valid before ${notBefore.toISOString()}`,
     );
   }
+  const weak = serverKeyProblem(cert);
+  if (weak) throw new UsageError(`${certField}: the certificate in ${certFile} cannot be served: ${weak}`);
   const warnings: string[] = [];
+  const caLeaf = caAsLeafWarning(cert, host.name);
+  if (caLeaf) warnings.push(`${certField}: the certificate in ${certFile} ${caLeaf}`);
   if (!coversHost(cert, host.name)) {
     warnings.push(`${certField}: the certificate's subjectAltName does not cover ${host.name}`);
   }

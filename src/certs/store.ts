@@ -1,12 +1,17 @@
-// Where certificate files live under the state directory, and how they are written: atomically (temp file +
-// rename) with the final mode set on the file handle before any byte is written, so a key is never readable by
-// anyone else, not even for a moment, and a crash never leaves a half-written PEM behind.
+// Where certificate files live under the state directory, and how they are read and written: files with the final
+// mode set on the handle before any byte is written (a key is never readable by anyone else, not even for a
+// moment); nothing under the state directory followed if it is a symbolic link; keys and their directories checked
+// for owner and mode on every read, the way ssh checks ~/.ssh (a looser mode is tightened and reported).
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { httpsHosts } from '../config/hosts.js';
 import type { HostConfig } from '../config/types.js';
-import { WizardError } from '../errors.js';
+import { EXIT, WizardError } from '../errors.js';
+import { FileReadError, readPrivateText, readTextIfExists, securePrivateDir } from '../io/files.js';
 import type { CertPaths } from '../steps/types.js';
+
+export { httpsHosts };
 
 export const KEY_MODE = 0o600;
 export const CERT_MODE = 0o644;
@@ -35,11 +40,6 @@ export function certsDir(stateDir: string): string {
   return join(stateDir, 'certs');
 }
 
-/** The HTTPS hosts, the only ones that get certificates. */
-export function httpsHosts(hosts: readonly HostConfig[]): HostConfig[] {
-  return hosts.filter((h) => h.protocol === 'HTTPS');
-}
-
 export function isMutual(host: HostConfig): boolean {
   return host.tls?.mode === 'MUTUAL';
 }
@@ -61,10 +61,46 @@ export function certPaths(stateDir: string, hosts: readonly HostConfig[]): CertP
   return paths;
 }
 
-/** mkdir -p, then force 0700 on the directory itself (mkdir's mode is subject to the umask). */
+/**
+ * mkdir (one level: the parent is already checked), then 0700 through the directory's own descriptor; a symbolic
+ * link or a file in its place is refused, never followed or chmod-ed.
+ */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: DIR_MODE });
-  await chmod(dir, DIR_MODE);
+  try {
+    await mkdir(dir, { mode: DIR_MODE });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  await guarded(() => securePrivateDir(dir));
+}
+
+/** A refusal from the file checks (a link, another owner, not a regular file): exit 2, the person must look. */
+async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof FileReadError) {
+      const refused = ['ELOOP', 'ENOTDIR', 'EOWNER', 'ENOTREG', 'EFBIG', 'EENCODING'].includes(
+        err.code ?? '',
+      );
+      throw new WizardError(err.message, refused ? EXIT.usage : EXIT.failed);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Checks certs/ and each host directory that exists (not a link, ours, 0700): before any key under them is read,
+ * since O_NOFOLLOW guards only the last part of a path.
+ */
+export async function checkCertDirs(paths: CertPaths): Promise<void> {
+  const root = dirname(paths.caCert);
+  if (!(await guarded(() => securePrivateDir(root)))) return;
+  const dirs = new Set(Object.values(paths.hosts).map((h) => dirname(h.cert)));
+  for (const dir of dirs) await guarded(() => securePrivateDir(dir));
+  // Every key of the set, read or not by this step: one chmod-ed 0644 since the last run does not stay so.
+  const keys = [paths.caKey, ...Object.values(paths.hosts).flatMap((h) => [h.key, h.clientKey ?? ''])];
+  for (const key of keys.filter(Boolean)) await readKeyIfExists(key);
 }
 
 export async function writeFileAtomic(path: string, data: string, mode: number): Promise<void> {
@@ -89,12 +125,22 @@ export async function writeFileAtomic(path: string, data: string, mode: number):
   }
 }
 
-/** The file's text, or undefined when it does not exist. */
+/** A certificate's text (not followed if it is a link), or undefined when it does not exist. */
 export async function readIfExists(path: string): Promise<string | undefined> {
+  return guarded(() => readTextIfExists(path, { kind: 'pem', noFollow: true }));
+}
+
+/** A private key's text, checked like ssh checks one (owner, mode 0600 tightened, no link); undefined if absent. */
+export async function readKeyIfExists(path: string): Promise<string | undefined> {
+  return guarded(() => readPrivateText(path));
+}
+
+/** Whether anything (file, directory, link) has this name. */
+export async function exists(path: string): Promise<boolean> {
   try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,23 +1,37 @@
 // Flags, parsed strictly: an unknown flag or a bad value is a usage error (exit 2) naming the flag.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { APIS, BUILD_TOOLS, type BuildTool, type RoutingApi } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { parseStepId, parseStepList } from '../runner/selection.js';
-import type { RunMode, StepId } from '../steps/types.js';
+import type { RunMode, RuntimeFlags, StepId } from '../steps/types.js';
+import { didYouMean } from '../suggest.js';
 
 export const COMMANDS = ['run', 'steps', 'verify', 'teardown', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
-export interface CliArgs {
+/** The flags the steps see are CliArgs fields of the same name (runtimeFlags copies them). */
+type StepFlags = Pick<
+  RuntimeFlags,
+  'forceConflicts' | 'wait' | 'waitTimeoutSeconds' | 'address' | 'httpPort' | 'httpsPort'
+>;
+
+export interface CliArgs extends StepFlags {
   command: Command;
   config?: string;
   /** --api: overrides the config's `api` (istio | gateway-api). */
   api?: RoutingApi;
   mode: RunMode;
   yes: boolean;
+  /** The recommended setup (the bundled assets/wizard.example.yaml) as the answers, without asking. */
+  recommended: boolean;
+  /** Ask before each step even in a client dry-run (which otherwise goes ahead: it changes nothing). */
+  step: boolean;
   includeSecrets: boolean;
   stateDir: string;
+  /** --wait-lock: wait for another run on the same state directory instead of stopping. */
+  waitLock: boolean;
   kubeconfig?: string;
   context?: string;
   namespace?: string;
@@ -25,12 +39,6 @@ export interface CliArgs {
   to?: StepId;
   skip: StepId[];
   reset: boolean;
-  forceConflicts: boolean;
-  wait: boolean;
-  waitTimeoutSeconds: number;
-  address?: string;
-  httpPort?: number;
-  httpsPort?: number;
   output: 'text' | 'json' | 'yaml';
   buildTool?: BuildTool;
   skipBuild: boolean;
@@ -43,8 +51,11 @@ const OPTIONS = {
   config: { type: 'string', short: 'c' },
   api: { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
+  recommended: { type: 'boolean' },
+  step: { type: 'boolean' },
   'include-secrets': { type: 'boolean' },
   'state-dir': { type: 'string' },
+  'wait-lock': { type: 'boolean' },
   kubeconfig: { type: 'string' },
   context: { type: 'string' },
   namespace: { type: 'string', short: 'n' },
@@ -65,6 +76,9 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
+
+/** Every long flag, for "did you mean" (--dry-run is parsed apart). */
+const KNOWN_FLAGS = [...Object.keys(OPTIONS), 'dry-run'];
 
 /** `--dry-run` takes an optional value (kubectl's `--dry-run=client|server`), which parseArgs cannot express. */
 function takeDryRun(argv: string[]): { rest: string[]; mode: RunMode } {
@@ -105,18 +119,17 @@ export function parseCli(argv: string[]): CliArgs {
     parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
     // node's messages name the flag ("Unknown option '--foo'"); keep them, drop the code and stack.
-    throw new UsageError(
-      `${(err as Error).message.replace(/\. To specify a positional.*$/s, '')}`,
-      [],
-      'see `wizard --help`',
-    );
+    const message = (err as Error).message.replace(/\. To specify a positional.*$/s, '');
+    const unknown = /^Unknown option '(-{1,2})([^'=]+)/.exec(message);
+    const hint = unknown ? didYouMean(unknown[2] ?? '', KNOWN_FLAGS, (k) => `--${k}`) : '';
+    throw new UsageError(`${message}${hint}`, [], 'see `wizard --help`');
   }
   const v = parsed.values;
   const [first, ...extra] = parsed.positionals;
   const command = (first ?? 'run') as Command;
   if (!(COMMANDS as readonly string[]).includes(command)) {
     throw new UsageError(
-      `unknown command "${first}" (valid: ${COMMANDS.join(', ')})`,
+      `unknown command "${first}"${didYouMean(first ?? '', COMMANDS)} (valid: ${COMMANDS.join(', ')})`,
       [],
       'see `wizard --help`',
     );
@@ -138,6 +151,24 @@ export function parseCli(argv: string[]): CliArgs {
       `--namespace: "${v.namespace}" is not a valid namespace (lower-case DNS-1123 label, at most 63 characters)`,
     );
   }
+  // Files named on the command line are checked before any question, so no answers are typed for nothing.
+  if (v.kubeconfig !== undefined && !existsSync(v.kubeconfig)) {
+    throw new UsageError(
+      `--kubeconfig: ${v.kubeconfig}: no such file`,
+      [],
+      'pass an existing kubeconfig file',
+    );
+  }
+  if (v.config !== undefined && v.recommended)
+    throw new UsageError('--config and --recommended together: --recommended is the bundled example config');
+  if (v['state-dir'] !== undefined && v['state-dir'].trim() === '') {
+    // path.resolve('') is the working directory: a CA key would land in whatever checkout the person is in.
+    throw new UsageError(
+      '--state-dir: must not be empty (it names the directory for the state and certificates)',
+      [],
+      'pass a directory, e.g. --state-dir .wizard (the default)',
+    );
+  }
   if (v.from !== undefined && v.reset)
     throw new UsageError('--from and --reset together: --reset starts at the first step');
 
@@ -147,9 +178,12 @@ export function parseCli(argv: string[]): CliArgs {
     api: v.api as RoutingApi | undefined,
     mode,
     yes: v.yes ?? false,
+    recommended: v.recommended ?? false,
+    step: v.step ?? false,
     includeSecrets: v['include-secrets'] ?? false,
     // Absolute, so the certificate paths saved in the state still work from another working directory.
     stateDir: path.resolve(v['state-dir'] ?? '.wizard'),
+    waitLock: v['wait-lock'] ?? false,
     kubeconfig: v.kubeconfig,
     context: v.context,
     namespace: v.namespace,
@@ -170,5 +204,20 @@ export function parseCli(argv: string[]): CliArgs {
     purgeCerts: v['purge-certs'] ?? false,
     help: v.help ?? false,
     version: v.version ?? false,
+  };
+}
+
+/** The flags the steps see (verify's target overrides, apply's conflicts, the rollout wait). */
+export function runtimeFlags(args: CliArgs): RuntimeFlags {
+  return {
+    mode: args.mode,
+    yes: args.yes,
+    includeSecrets: args.includeSecrets,
+    forceConflicts: args.forceConflicts,
+    wait: args.wait,
+    waitTimeoutSeconds: args.waitTimeoutSeconds,
+    address: args.address,
+    httpPort: args.httpPort,
+    httpsPort: args.httpsPort,
   };
 }

@@ -12,12 +12,32 @@ Steps: preflight, build-image, deploy-versions, define-subsets, add-hosts, gener
 Answers and state:
   -c, --config FILE           answers from a YAML file (see assets/wizard.example.yaml)
       --api istio|gateway-api routing objects: Istio's (default, the tutorial's) or the Kubernetes Gateway API
-  -y, --yes                   go ahead everywhere without asking; with no --config, use the bundled example
+  -y, --yes                   go ahead everywhere without asking; with no --config and no saved answers only a
+                              dry-run uses the bundled example (a live run refuses: pass --config or --recommended)
+      --recommended           the recommended setup (the bundled assets/wizard.example.yaml) as the answers
+      --step                  ask before each step in a client dry-run too (to review each plan)
       --state-dir DIR         state and certificates (default .wizard)
+      --wait-lock             another run holds the state directory: wait for it (default: stop, exit 2)
       --from STEP             start at STEP (its dependencies must be done)
       --to STEP               stop after STEP
       --skip STEP[,STEP...]   leave steps out
       --reset                 forget the saved progress and answers (certificates stay) and start over
+
+Questions, and how to answer them up front:
+  the recommended setup or customise?   --recommended, or --config FILE
+  namespace, app, image, versions,      config keys namespace, app, image, versions, loadBalancer, hosts
+  load balancer, hosts (name, protocol, (hosts[].name, .protocol, .tls.mode, .route / .routes); -n NS for the
+  TLS mode, route)                      namespace; --build-tool, --skip-build for build.*
+  routing API (Istio's or the Gateway   config key api (istio | gateway-api), --api; gatewayApi.* for the
+  API)                                  GatewayClass, the deployment (attach | automated) and the Service
+  "Run STEP?" (go ahead / all / edit /  --yes (go ahead everywhere), --skip STEP, --to STEP; a client dry-run
+  skip / quit)                          does not ask unless --step
+  "Edit the answers for this step"      the step's config keys (gateway.*, certs.*, verify.* — --address,
+                                        --http-port, --https-port for verify.*)
+  resume: continue / start at / over    --from STEP, or --reset
+  label the namespace for injection?    not asked with --yes (then it stays unlabelled): label it yourself,
+                                        kubectl label namespace NS istio-injection=enabled
+  teardown: delete these objects?       --yes
 
 Modes:
       --dry-run[=client]      print the manifests on stdout; touch no cluster, run no container tool

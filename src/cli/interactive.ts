@@ -2,9 +2,12 @@
 // ask before a step acts. Prompts render on stderr; stdout stays for machine output.
 import { validateConfig } from '../config/load.js';
 import type { WizardConfig } from '../config/types.js';
+import { UsageError } from '../errors.js';
+import type { StartChoice, StepState } from '../runner/plan.js';
 import type { RunnerHooks } from '../runner/types.js';
 import type { WizardState } from '../state/index.js';
 import type { StepId } from '../steps/types.js';
+import { canUseInteractiveUi } from '../ui/env.js';
 import { askAnswers, FIRST_RUN_KEYS, type PartialConfig } from '../ui/prompts/answers.js';
 import { askResume } from '../ui/prompts/resume.js';
 import type { CliArgs } from './args.js';
@@ -16,9 +19,17 @@ function keysFor(missing: readonly string[]) {
   );
 }
 
-export async function askInitialAnswers(_args: CliArgs): Promise<WizardConfig> {
+/** A first run: the recommended setup (`recommended`, the bundled example) in one keystroke, or the questions. */
+export async function askInitialAnswers(recommended: {
+  config: WizardConfig;
+  file: string;
+}): Promise<{ config: WizardConfig; recommended: boolean }> {
+  const { askSetup } = await import('../ui/prompts/setup.js');
+  if ((await askSetup(recommended.config, { file: recommended.file })) === 'recommended') {
+    return { config: recommended.config, recommended: true };
+  }
   const answers = await askAnswers({}, { keys: FIRST_RUN_KEYS });
-  return validateConfig(answers, { source: 'your answers' }).config;
+  return { config: validateConfig(answers, { source: 'your answers' }).config, recommended: false };
 }
 
 export async function askMissingAnswers(
@@ -32,29 +43,63 @@ export async function askMissingAnswers(
     .config;
 }
 
-export type ResumeAnswer = { kind: 'start-over' } | { kind: 'from'; step: StepId };
-
 /** `next`: where a run without a choice would start (the runner's resume point: stale and dry-run steps count). */
 export async function askWhereToResume(
   state: WizardState,
-  next: StepId | undefined,
-  done: number,
-): Promise<ResumeAnswer> {
-  const choice = await askResume(state, { next, done });
+  at: { next: StepId | undefined; done: number; states: ReadonlyMap<StepId, StepState> },
+): Promise<StartChoice> {
+  // The listing says what `wizard steps` says: done only when it counts now, stale naming what changed.
+  const labels: Partial<Record<StepId, string>> = {};
+  for (const [id, st] of at.states) {
+    labels[id] = st.stale
+      ? `stale: ${st.changed.length ? `${st.changed.join(', ')} changed` : 'inputs changed'}`
+      : st.done
+        ? 'done'
+        : st.leftOut
+          ? 'skipped'
+          : st.record?.status === 'done'
+            ? `done (${st.record.mode ?? 'dry-run'}): not counted now`
+            : (st.record?.status ?? 'pending');
+  }
+  const choice = await askResume(state, { next: at.next, done: at.done, labels });
   if (choice.action === 'restart') return { kind: 'start-over' };
   return { kind: 'from', step: choice.from };
 }
 
+/**
+ * "Start at a step I choose" never dead-ends: a step that cannot start yet (an earlier step not done, or changed
+ * since) is explained — naming the step that must come first and the input that changed — and the question is
+ * asked again, where "Continue" offers the step that must come first.
+ */
+export async function untilStartable<T>(plan: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await plan();
+    } catch (err) {
+      if (!(err instanceof UsageError) || !/^(cannot start at|step \S+ needs)/.test(err.message)) throw err;
+      process.stderr.write(
+        `${err.message}\n${err.hint ? `${err.hint.replace(/^run `wizard[^`]*--from (\S+)` first/, 'start at $1 first')}\n` : ''}Choose again:\n`,
+      );
+    }
+  }
+}
+
 export async function interactiveHooks(
-  _args: CliArgs,
+  args: CliArgs,
   env: { onCleanup(fn: () => void): void },
 ): Promise<RunnerHooks & { finish?(lines: string[]): Promise<void>; close?(): void }> {
-  const { createInteractiveHooks } = await import('../ui/interactive.js');
-  const hooks = await createInteractiveHooks({
-    validate: (c) => validateConfig(c, { source: 'your answers' }).config,
-    // bench/startup.mjs measures launch → first frame with this.
-    onFrame: process.env.WIZARD_BENCH_FIRST_FRAME ? () => process.exit(0) : undefined,
-  });
+  const { createInteractiveHooks, createLineHooks } = await import('../ui/interactive.js');
+  const validate = (c: WizardConfig) => validateConfig(c, { source: 'your answers' }).config;
+  const hooks = canUseInteractiveUi()
+    ? await createInteractiveHooks({
+        validate,
+        // bench/startup.mjs measures launch → first frame with this.
+        onFrame: process.env.WIZARD_BENCH_FIRST_FRAME ? () => process.exit(0) : undefined,
+      })
+    : await createLineHooks({ validate });
   env.onCleanup(() => hooks.close());
+  // A client dry-run changes nothing outside the state directory: no question before each step unless --step
+  // asks for a review. A live or server dry-run keeps asking (it talks to a cluster).
+  if (args.mode === 'client-dry-run' && !args.step) return { ...hooks, confirm: undefined };
   return hooks;
 }

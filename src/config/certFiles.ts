@@ -2,9 +2,10 @@
 // PEM key that matches it.
 // Key material is read to check it and never copied into a message.
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { coversHost, keyMatches } from '../certs/inspect.js';
+import { caAsLeafWarning, coversHost, keyMatches, serverKeyProblem } from '../certs/inspect.js';
+import { FileReadError, readTextSync } from '../io/files.js';
+import { keyLikeKind, shownValue } from '../secrets/keyLike.js';
 import { type ConfigIssue, formatPath, type IssuePath } from './issues.js';
 
 export interface CertCheckResult {
@@ -16,22 +17,15 @@ type Read = { text: string } | { error: string };
 
 function readText(file: string): Read {
   try {
-    return { text: readFileSync(file, 'utf8') };
+    return { text: readTextSync(file, { kind: 'pem' }) };
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a directory'
-          : code === 'EACCES' || code === 'EPERM'
-            ? 'permission denied'
-            : (code ?? 'read error');
-    return { error: `cannot read ${file}: ${why}` };
+    if (err instanceof FileReadError) return { error: err.message };
+    throw err;
   }
 }
 
-function parseCert(file: string, text: string): X509Certificate | string {
+function parseCert(path: string, text: string): X509Certificate | string {
+  const file = shownValue(path);
   if (!text.includes('-----BEGIN CERTIFICATE-----')) {
     return `${file} is not a PEM certificate (expected a -----BEGIN CERTIFICATE----- block)`;
   }
@@ -46,7 +40,8 @@ function parseCert(file: string, text: string): X509Certificate | string {
   }
 }
 
-function parseKey(file: string, text: string): KeyObject | string {
+function parseKey(path: string, text: string): KeyObject | string {
+  const file = shownValue(path);
   if (/-{5}BEGIN ENCRYPTED PRIVATE KEY-{5}|Proc-Type: 4,ENCRYPTED/.test(text)) {
     return `${file} is an encrypted private key; the gateway needs it unencrypted`;
   }
@@ -87,6 +82,8 @@ function validityProblem(cert: X509Certificate, certFile: string): string | unde
   const now = Date.now();
   if (Date.parse(cert.validTo) <= now) return `${certFile} expired on ${cert.validTo}`;
   if (Date.parse(cert.validFrom) > now) return `${certFile} is not valid before ${cert.validFrom}`;
+  const weak = serverKeyProblem(cert);
+  if (weak) return `${certFile} cannot be served: ${weak}`;
   return undefined;
 }
 
@@ -102,10 +99,13 @@ export function checkCertFiles(
   // PEM text pasted where a path belongs must not be echoed back in a "cannot read <path>" message: it may be a key.
   const isPath = (value: unknown, field: 'certFile' | 'keyFile'): value is string => {
     if (typeof value !== 'string' || value === '') return false;
-    if (!value.includes('-----BEGIN') && !value.includes('\n')) return true;
+    const kind = keyLikeKind(value);
+    if (!kind && !value.includes('\n')) return true;
     issues.push({
       path: [...tlsPath, field],
-      message: 'must be the path of a PEM file, not the PEM text itself',
+      message: kind
+        ? `must be the path of a PEM file; the value looks like key material (${kind}), so it is not shown`
+        : 'must be the path of a PEM file, not the PEM text itself',
     });
     return false;
   };
@@ -120,20 +120,23 @@ export function checkCertFiles(
 
   let cert: X509Certificate | undefined;
   let key: KeyObject | undefined;
-  const certAbs = certGiven ? resolve(configDir, certFile) : '';
-  const keyAbs = keyGiven ? resolve(configDir, keyFile) : '';
+  const certPath = certGiven ? resolve(configDir, certFile) : '';
+  const keyPath = keyGiven ? resolve(configDir, keyFile) : '';
+  // Printed names: the config directory's path itself could look like key material.
+  const certAbs = shownValue(certPath);
+  const keyAbs = shownValue(keyPath);
   let certText = '';
   if (certGiven) {
-    const read = readText(certAbs);
+    const read = readText(certPath);
     if ('text' in read) certText = read.text;
-    const parsed = 'text' in read ? parseCert(certAbs, read.text) : read.error;
+    const parsed = 'text' in read ? parseCert(certPath, read.text) : read.error;
     const problem = typeof parsed === 'string' ? parsed : validityProblem(parsed, certAbs);
     if (problem) issues.push({ path: [...tlsPath, 'certFile'], message: problem });
     if (typeof parsed !== 'string') cert = parsed;
   }
   if (keyGiven) {
-    const read = readText(keyAbs);
-    const parsed = 'text' in read ? parseKey(keyAbs, read.text) : read.error;
+    const read = readText(keyPath);
+    const parsed = 'text' in read ? parseKey(keyPath, read.text) : read.error;
     if (typeof parsed === 'string') issues.push({ path: [...tlsPath, 'keyFile'], message: parsed });
     else key = parsed;
   }
@@ -150,6 +153,9 @@ export function checkCertFiles(
           },
     );
   }
-  const warnings = cert ? coverageWarnings(cert, host, formatPath([...tlsPath, 'certFile']), certAbs) : [];
+  const at = formatPath([...tlsPath, 'certFile']);
+  const warnings = cert ? coverageWarnings(cert, host, at, certAbs) : [];
+  const caLeaf = cert && typeof host === 'string' ? caAsLeafWarning(cert, host) : undefined;
+  if (caLeaf) warnings.push(`${at}: ${certAbs} ${caLeaf}`);
   return { issues, warnings };
 }

@@ -1,7 +1,8 @@
 // The values a config gets for every key it leaves out — one place, used by the schema and by the TUI.
 import type { WizardConfig } from './types.js';
 
-const DEFAULTS: WizardConfig = {
+/** Read-only: take a copy (defaultConfig, defaultOf) before changing anything. */
+export const DEFAULTS: Readonly<WizardConfig> = {
   api: 'istio',
   namespace: 'default',
   app: 'flask',
@@ -38,3 +39,11 @@ export function defaultOf<K extends keyof WizardConfig>(key: K): WizardConfig[K]
 
 export const DEFAULT_REPLICAS = 1;
 export const DEFAULT_TLS_MODE = 'SIMPLE';
+
+/** The ranges the config file accepts and the prompts ask within (inclusive). */
+export const LIMITS = {
+  replicas: [0, 1000],
+  validityDays: [1, 3650],
+  timeoutSeconds: [1, 3600],
+  samples: [100, 100_000],
+} as const;

@@ -7,6 +7,7 @@ type Check<T> = (value: T) => string | undefined;
 
 /** How a wrong-typed value is named in "must be … (got …)". */
 export function describe(value: unknown): string {
+  if (value instanceof Uint8Array) return 'binary data (a !!binary value)';
   if (Array.isArray(value)) return 'a list';
   if (value !== null && typeof value === 'object') return 'a mapping';
   return quote(value);

@@ -1,5 +1,6 @@
 // One problem in a config, and how it is printed: `hosts[1].routes[0].subset: "v3" is not a defined version`.
 import type { z } from 'zod';
+import { shownValue } from '../secrets/keyLike.js';
 
 export type IssuePath = readonly (string | number)[];
 
@@ -16,7 +17,8 @@ export function formatPath(path: IssuePath): string {
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;
     else if (PLAIN_KEY.test(seg)) out += out === '' ? seg : `.${seg}`;
-    else out += `[${JSON.stringify(seg)}]`;
+    // A key is echoed like a value: one that looks like key material is named, not shown.
+    else out += shownValue(seg) === seg ? `[${JSON.stringify(seg)}]` : `[${shownValue(seg)}]`;
   }
   return out === '' ? '(top level)' : out;
 }

@@ -3,11 +3,24 @@
 // offending value so it reads well both after a `path: ` prefix and on its own under a prompt.
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
+import { hiddenValue, keyLikeKind } from '../secrets/keyLike.js';
 
-/** JSON-quoted and shortened, so odd characters and long values stay readable. */
+/** Longest value echoed in a message; the JSON text of a longer one is cut (after the key-material check). */
+const QUOTE_MAX = 80;
+
+/**
+ * JSON-quoted and shortened, so odd characters and long values stay readable. A value that could be key material
+ * is never echoed, not even in part: the message names what it looked like instead.
+ */
 export function quote(value: unknown): string {
+  if (typeof value === 'string') {
+    const kind = keyLikeKind(value);
+    if (kind) return hiddenValue(kind);
+    // Only the start is ever shown: do not JSON-encode megabytes to print 80 characters.
+    if (value.length > QUOTE_MAX * 2) value = value.slice(0, QUOTE_MAX * 2);
+  }
   const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}…"` : text;
+  return text.length > QUOTE_MAX ? `${text.slice(0, QUOTE_MAX - 3)}…"` : text;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -70,7 +83,21 @@ export function checkGatewayName(value: string): string | undefined {
 }
 
 /** A host name for Istio: DNS-1123 subdomain, labels ≤ 63, or a wildcard `*.` as the whole left-most label. */
+/** The host part of a pasted URL (`https://Flask.Example1.com/` → flask.example1.com), if `value` is one. */
+export function hostFromUrl(value: string): string | undefined {
+  const v = value.trim();
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && !/^[^/\s]+\.[^/\s]+\/[^\s]*$/.test(v)) return undefined;
+  try {
+    const url = new URL(v.includes('://') ? v : `http://${v}`);
+    return url.hostname.toLowerCase() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function checkHostName(value: string): string | undefined {
+  const fromUrl = hostFromUrl(value);
+  if (fromUrl) return `${quote(value)} is a URL, not a host name: the host name is ${quote(fromUrl)}`;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range itself
   if (/[^\x00-\x7f]/.test(value)) {
     const ascii = domainToASCII(value);

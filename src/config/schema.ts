@@ -1,7 +1,7 @@
 // The config file's shape: strict mappings (unknown keys are errors), field rules, defaults, and the `route`
 // shorthand expanded. Checks that relate fields to each other live in crossChecks.ts.
 import { z } from 'zod';
-import { defaultOf } from './defaults.js';
+import { DEFAULTS as D, DEFAULT_REPLICAS, DEFAULT_TLS_MODE, defaultOf, LIMITS } from './defaults.js';
 import { bool, describe, list, num, oneOf, str, strict, stringMap } from './fields.js';
 import {
   checkDnsLabel,
@@ -34,12 +34,7 @@ import {
   type WizardConfig,
 } from './types.js';
 
-export const LIMITS = {
-  replicas: [0, 1000],
-  validityDays: [1, 3650],
-  timeoutSeconds: [1, 3600],
-  samples: [100, 100_000],
-} as const;
+export { LIMITS };
 
 const range =
   ([min, max]: readonly [number, number]) =>
@@ -50,7 +45,7 @@ const nonEmpty = (v: string) => (v === '' ? 'must not be empty' : undefined);
 
 const versionSchema = strict({
   name: str(checkDnsLabel),
-  replicas: num(range(LIMITS.replicas)).default(1),
+  replicas: num(range(LIMITS.replicas)).default(DEFAULT_REPLICAS),
 });
 
 const routeSchema = strict({
@@ -60,7 +55,7 @@ const routeSchema = strict({
 });
 
 const tlsSchema = strict({
-  mode: oneOf(TLS_MODES).default('SIMPLE'),
+  mode: oneOf(TLS_MODES).default(DEFAULT_TLS_MODE),
   certFile: str(nonEmpty).optional(),
   keyFile: str(nonEmpty).optional(),
 });
@@ -75,20 +70,20 @@ const hostSchema = strict({
   // Cross-checks reject route+routes, neither, and tls on HTTP, so this only normalises valid input.
   const routes = h.routes ?? (h.route !== undefined ? [{ subset: h.route, weight: 100 }] : []);
   const host: HostConfig = { name: h.name, protocol: h.protocol, routes };
-  if (h.protocol === 'HTTPS') host.tls = h.tls ?? { mode: 'SIMPLE' };
+  if (h.protocol === 'HTTPS') host.tls = h.tls ?? { mode: DEFAULT_TLS_MODE };
   return host;
 });
 
 const gatewaySchema = strict({
-  name: str(checkGatewayName).default(() => defaultOf('gateway').name),
+  name: str(checkGatewayName).default(D.gateway.name),
   selector: stringMap(
     checkLabelKey,
     checkLabelValue,
     'must not be empty (the labels of the gateway pods, e.g. { istio: ingressgateway })',
   ).default(() => defaultOf('gateway').selector),
-  workloadNamespace: str(checkNamespace).default(() => defaultOf('gateway').workloadNamespace),
-  httpsRedirect: bool().default(false),
-  alsoMesh: bool().default(false),
+  workloadNamespace: str(checkNamespace).default(D.gateway.workloadNamespace),
+  httpsRedirect: bool().default(D.gateway.httpsRedirect),
+  alsoMesh: bool().default(D.gateway.alsoMesh),
 });
 
 const gatewayApiSchema = strict({
@@ -98,13 +93,13 @@ const gatewayApiSchema = strict({
 });
 
 const certsSchema = strict({
-  storage: oneOf(CERT_STORAGES).default('credentialName'),
-  keyType: oneOf(KEY_TYPES).default('ecdsa-p256'),
-  validityDays: num(range(LIMITS.validityDays)).default(365),
+  storage: oneOf(CERT_STORAGES).default(D.certs.storage),
+  keyType: oneOf(KEY_TYPES).default(D.certs.keyType),
+  validityDays: num(range(LIMITS.validityDays)).default(D.certs.validityDays),
 });
 
 const buildSchema = strict({
-  enabled: bool().default(true),
+  enabled: bool().default(D.build.enabled),
   tool: oneOf(BUILD_TOOLS).optional(),
   context: str(nonEmpty).optional(),
   load: oneOf(LOAD_TARGETS).optional(),
@@ -114,8 +109,8 @@ const verifySchema = strict({
   address: str(checkIp).optional(),
   httpPort: num(checkPort).optional(),
   httpsPort: num(checkPort).optional(),
-  timeoutSeconds: num(range(LIMITS.timeoutSeconds)).default(120),
-  samples: num(range(LIMITS.samples)).default(100),
+  timeoutSeconds: num(range(LIMITS.timeoutSeconds)).default(D.verify.timeoutSeconds),
+  samples: num(range(LIMITS.samples)).default(D.verify.samples),
 });
 
 /** `networking.istio.io/v1`, or just its version (`v1`, `v1beta1`, `v1alpha3`), or `auto`. */
@@ -125,12 +120,12 @@ const istioApiVersion = oneOf(['auto', ...ISTIO_API_VERSIONS, ...SHORT_API_VERSI
 );
 
 export const configSchema = strict({
-  api: oneOf(APIS).default('istio'),
-  namespace: str(checkNamespace).default('default'),
-  app: str((v) => checkServiceName(v) ?? checkLabelValue(v)).default('flask'),
-  image: str(checkImageRef).default('python-flask-server:v2'),
+  api: oneOf(APIS).default(D.api),
+  namespace: str(checkNamespace).default(D.namespace),
+  app: str((v) => checkServiceName(v) ?? checkLabelValue(v)).default(D.app),
+  image: str(checkImageRef).default(D.image),
   versions: list(versionSchema, 'must list at least one version').default(() => defaultOf('versions')),
-  loadBalancer: oneOf(LOAD_BALANCERS).default('RANDOM'),
+  loadBalancer: oneOf(LOAD_BALANCERS).default(D.loadBalancer),
   gateway: gatewaySchema.default(() => defaultOf('gateway')),
   gatewayApi: gatewayApiSchema.default(() => defaultOf('gatewayApi')),
   // "At least one host" depends on the caller (the TUI asks for hosts later), so it is a cross-check.
@@ -138,7 +133,9 @@ export const configSchema = strict({
     .array(hostSchema, { error: (issue) => `must be a list (got ${describe(issue.input)})` })
     .default(() => []),
   certs: certsSchema.default(() => defaultOf('certs')),
-  istio: strict({ apiVersion: istioApiVersion.default('auto') }).default(() => defaultOf('istio')),
+  istio: strict({ apiVersion: istioApiVersion.default(D.istio.apiVersion) }).default(() =>
+    defaultOf('istio'),
+  ),
   build: buildSchema.default(() => defaultOf('build')),
   verify: verifySchema.default(() => defaultOf('verify')),
 });

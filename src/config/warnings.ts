@@ -23,15 +23,19 @@ export function configWarnings(config: WizardConfig): string[] {
   }
 
   if (config.hosts.length > 0) {
+    const routedSubsets = new Set(
+      config.hosts.flatMap((h) => h.routes.filter((r) => r.weight > 0).map((r) => r.subset)),
+    );
     config.versions.forEach((v, i) => {
-      const routed = config.hosts.some((h) => h.routes.some((r) => r.subset === v.name && r.weight > 0));
+      const routed = routedSubsets.has(v.name);
       if (!routed) warnings.push(`versions[${i}]: no host routes traffic to ${JSON.stringify(v.name)}`);
     });
   }
 
+  const versionsByName = new Map(config.versions.map((v) => [v.name, v]));
   config.hosts.forEach((h, i) => {
     h.routes.forEach((r, j) => {
-      const version = config.versions.find((v) => v.name === r.subset);
+      const version = versionsByName.get(r.subset);
       if (version?.replicas === 0 && r.weight > 0) {
         warnings.push(
           `hosts[${i}].routes[${j}]: version ${JSON.stringify(r.subset)} has 0 replicas, so its share of ` +
@@ -44,11 +48,22 @@ export function configWarnings(config: WizardConfig): string[] {
   // Istio matches `*.example.com` against any deeper name. Where one host's wildcard covers another, the gateway
   // builds one route table for the narrower name from BOTH VirtualServices (the older one's route first), so the
   // narrower host may get the wildcard's routes.
+  // Linear: each host looks up the wildcards that could cover it (one per parent domain) instead of scanning all.
+  const wildcards = new Map<string, number>();
+  config.hosts.forEach((w, i) => {
+    if (w.name.startsWith('*.') && !wildcards.has(w.name.slice(1))) wildcards.set(w.name.slice(1), i);
+  });
   config.hosts.forEach((h, i) => {
-    const wider = config.hosts.findIndex(
-      (w) => w !== h && w.name.startsWith('*.') && h.name.endsWith(w.name.slice(1)),
-    );
-    const w = config.hosts[wider];
+    let wider: number | undefined;
+    for (
+      let dot = h.name.indexOf('.', 1);
+      dot >= 0 && wider === undefined;
+      dot = h.name.indexOf('.', dot + 1)
+    ) {
+      const j = wildcards.get(h.name.slice(dot));
+      if (j !== undefined && j !== i) wider = j;
+    }
+    const w = wider === undefined ? undefined : config.hosts[wider];
     if (!w) return;
     warnings.push(
       `hosts[${i}].name: ${h.name} is also matched by hosts[${wider}] (${w.name}); Istio merges both hosts' ` +

@@ -1,5 +1,7 @@
 // Every side effect the wizard has — on the cluster, on processes, on the network — goes through Io.
-// Dry-run is done by handing steps a different Io (kubeadm's way), not by `if (dryRun)` inside steps.
+// Dry-run is a kind of Io (helm's printing client, kubeadm's dry-run client), not `if (dryRun)` inside steps: the
+// client dry-run's cluster records what would be applied (src/io/recording.ts), the server dry-run's sends
+// dryRun=All.
 import type { K8sObject } from '../manifests/types.js';
 import type { ProgressInfo } from '../steps/types.js';
 
@@ -60,7 +62,7 @@ export interface RolloutWaitOptions {
 }
 
 export interface ClusterTarget {
-  /** kube context name ('' when offline). */
+  /** kube context name ('' when there is no cluster: a client dry-run). */
   context: string;
   server: string;
   /** Namespace the context points at, if any. */
@@ -74,12 +76,14 @@ export interface ClusterTarget {
  */
 export interface ClusterIo {
   target(): ClusterTarget;
+  /** Whether writes persist: false in both dry-runs (nothing rolls out, so there is nothing to wait for). */
+  readonly persists: boolean;
   /** Server-side apply with field manager `istio-ingress-wizard`. */
   apply(obj: K8sObject, opts?: { forceConflicts?: boolean }): Promise<ApplyResult>;
   /** Returns 'absent' when the object does not exist (teardown is idempotent). */
   delete(ref: ObjectRef): Promise<'deleted' | 'absent'>;
 
-  // Reads (preflight, rollout, teardown). All of them refuse on the offline cluster.
+  // Reads (preflight, rollout, teardown). The recording (client dry-run) cluster answers "nothing there".
   serverVersion(): Promise<ServerVersion>;
   /** Versions of an API group the server serves (`['v1', 'v1beta1']`), preferred first; [] when the group is absent. */
   servedVersions(group: string): Promise<string[]>;
@@ -90,9 +94,12 @@ export interface ClusterIo {
   accessReview(q: AccessQuestion): Promise<AccessAnswer>;
   /**
    * Waits until the Deployment's rollout is complete (observedGeneration ≥ generation, updated/available replicas ==
-   * replicas). On timeout throws a WizardError saying which pods are not ready and why.
+   * replicas). On timeout throws a WizardError saying which pods are not ready and why. Returns at once on a
+   * cluster that persists nothing (target().persists false).
    */
   waitForRollout(namespace: string, name: string, opts: RolloutWaitOptions): Promise<void>;
+  /** Creates the namespace, only its name, when it does not exist (it is not ours to label or delete). */
+  ensureNamespace(name: string): Promise<'created' | 'exists'>;
   /** Sets `istio-injection=enabled` on a namespace (offered by the TUI when preflight warns). */
   labelNamespaceForInjection(namespace: string): Promise<void>;
 }

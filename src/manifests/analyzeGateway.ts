@@ -1,13 +1,19 @@
 // Gateway cross-checks: unique port names, no two TLS servers claiming one host:port, no port with two protocols
 // on the same workload, and every certificate reference backed by a Secret in the gateway WORKLOAD's namespace.
 import { asArray, type Finding, finding, type Json, type ObjectSet } from './analyzeContext.js';
+import {
+  FILE_MOUNT_CA_DIR,
+  FILE_MOUNT_CA_SECRET,
+  FILE_MOUNT_CERTS_DIR,
+  FILE_MOUNT_CERTS_SECRET,
+} from './secrets.js';
 import type { K8sObject } from './types.js';
 
 const TLS_PROTOCOLS = new Set(['HTTPS', 'TLS']);
 /** Where the legacy file-mount gateway mounts its two Secrets, and which Secret backs each directory. */
 const MOUNTS: Record<string, string> = {
-  '/etc/istio/ingressgateway-certs': 'istio-ingressgateway-certs',
-  '/etc/istio/ingressgateway-ca-certs': 'istio-ingressgateway-ca-certs',
+  [FILE_MOUNT_CERTS_DIR]: FILE_MOUNT_CERTS_SECRET,
+  [FILE_MOUNT_CA_DIR]: FILE_MOUNT_CA_SECRET,
 };
 
 function selectorKey(gw: K8sObject): string {

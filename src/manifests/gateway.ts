@@ -1,6 +1,8 @@
 // The one Gateway: an HTTP server for the HTTP hosts, an HTTP server answering 301 for the HTTPS hosts when
 // httpsRedirect is on (its own server, because `tls.httpsRedirect` applies to a whole server), and one HTTPS
 // server per HTTPS host, each with its own certificate (SNI picks the server) and a unique port name.
+
+import { httpsHosts } from '../config/hosts.js';
 import type { HostConfig, IstioApiVersion, WizardConfig } from '../config/types.js';
 import { commonLabels } from './labels.js';
 import { mustGet } from './names.js';
@@ -10,7 +12,6 @@ import {
   FILE_MOUNT_CA_KEY,
   FILE_MOUNT_CERTS_DIR,
   fileMountKeys,
-  httpsHosts,
   tlsSecretNames,
 } from './secrets.js';
 import type { K8sObject } from './types.js';
@@ -37,7 +38,7 @@ function tlsSettings(config: WizardConfig, host: HostConfig, secretNames: Map<st
 export function buildGatewayServers(config: WizardConfig): Server[] {
   const servers: Server[] = [];
   const httpHosts = config.hosts.filter((h) => h.protocol === 'HTTP').map((h) => h.name);
-  const tlsHosts = httpsHosts(config);
+  const tlsHosts = httpsHosts(config.hosts);
   if (httpHosts.length > 0) {
     servers.push({ port: { number: HTTP_PORT, name: HTTP_PORT_NAME, protocol: 'HTTP' }, hosts: httpHosts });
   }

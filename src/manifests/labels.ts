@@ -18,3 +18,11 @@ export function serviceFqdn(config: Pick<WizardConfig, 'app' | 'namespace'>): st
 
 export const SERVICE_PORT = 80;
 export const CONTAINER_PORT = 8080;
+
+/**
+ * Whether Istio injects sidecars into a namespace with these labels: `istio-injection=enabled`, or a revision
+ * label naming a revision (an empty `istio.io/rev` selects none). Preflight and the rollout diagnosis both ask this.
+ */
+export function injectionEnabled(labels: Record<string, string> | undefined): boolean {
+  return labels?.['istio-injection'] === 'enabled' || !!labels?.['istio.io/rev'];
+}

@@ -7,6 +7,8 @@
 //   plus `istio-ingressgateway-ca-certs` holding `ca-chain.cert.pem` when any host is MUTUAL.
 //   Caution: current Istio installs no longer mount these Secrets into the gateway pods (SDS replaced them);
 //   file-mount works only where the gateway Deployment still mounts them (legacy installs, or a patched one).
+
+import { httpsHosts } from '../config/hosts.js';
 import type { HostConfig, WizardConfig } from '../config/types.js';
 import { WizardError } from '../errors.js';
 import { commonLabels } from './labels.js';
@@ -41,10 +43,6 @@ export function fileMountKeys(host: string): { cert: string; key: string } {
   return { cert: `${base}-crt.pem`, key: `${base}-key.pem` };
 }
 
-export function httpsHosts(config: WizardConfig): HostConfig[] {
-  return config.hosts.filter((h) => h.protocol === 'HTTPS');
-}
-
 function b64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');
 }
@@ -62,7 +60,7 @@ function materialFor(certs: CertBundle, host: string): HostCertMaterial {
 }
 
 export function buildTlsSecrets(config: WizardConfig, certs: CertBundle): K8sObject[] {
-  const hosts = httpsHosts(config);
+  const hosts = httpsHosts(config.hosts);
   if (hosts.length === 0) return [];
   const meta = (name: string) => ({
     name,

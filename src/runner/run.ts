@@ -1,34 +1,34 @@
-// The workflow runner: walks the selected steps in order, shows each plan, asks (interactive only), runs or only
-// plans it according to the mode's policy, and records each outcome before moving on, so a failed or interrupted run
+// The workflow runner: walks the selected steps in order, re-checks each step's needs (a skip at the prompt stops
+// the steps that need the skipped one), resolves the run's facts, shows each plan, asks (interactive only), runs or
+// only plans it by the mode's one rule, and records each outcome before moving on, so a failed or interrupted run
 // can be resumed where it stopped.
 import type { WizardConfig } from '../config/types.js';
-import { EXIT, InterruptedError, WizardError } from '../errors.js';
+import { EXIT, InterruptedError, QuitError, WizardError } from '../errors.js';
 import type { StepRecord } from '../state/types.js';
-import type { Step, StepContext, StepId, StepOutputs, StepPlan, StepStatus } from '../steps/types.js';
-import { type Action, POLICY } from './policy.js';
+import type { AnyStep, StepContext, StepId, StepOutputs, StepPlan, StepStatus } from '../steps/types.js';
+import { resolveFacts } from './facts.js';
+import { hashStepInputs, needApplies, unmetNeed } from './plan.js';
+import { type Action, actionFor } from './policy.js';
+import type { ProgressStore } from './stateStore.js';
 import type { RunnerHooks } from './types.js';
 
-/** Where the runner records progress; saved after every step (atomically, by the state module). */
-export interface ProgressStore {
-  record(id: StepId, rec: StepRecord, config: WizardConfig, outputs: StepOutputs): Promise<void>;
-}
-
 export interface RunInput {
-  steps: Step[];
-  ctx: Omit<StepContext, 'log' | 'progress'>;
+  steps: readonly AnyStep[];
+  ctx: Omit<StepContext, 'log' | 'progress' | 'facts'>;
   hooks: RunnerHooks;
   store: ProgressStore;
-  hashInputs: (value: unknown) => string;
+  /** Steps done (inputs unchanged) before this run: what the steps to run may need besides each other. */
+  doneBefore?: readonly StepId[];
   /** Re-validate answers changed through hooks.edit (the config loader's validateConfig). */
   revalidate?: (config: WizardConfig) => WizardConfig;
-  /** Plan-only steps before the start (client dry-run prints the whole stream even when resumed). */
-  replan?: Step[];
+  /** Steps before the start to run again quietly (RunPlan.replay: a resumed client dry-run's whole stream). */
+  replay?: readonly AnyStep[];
 }
 
 export interface RunResult {
   config: WizardConfig;
   outputs: StepOutputs;
-  /** Every plan, in step order (the dry-run prints their manifests). */
+  /** Every plan, in step order. */
   plans: { id: StepId; plan: StepPlan; action: Action | 'skipped' }[];
 }
 
@@ -38,11 +38,13 @@ export async function runSteps(input: RunInput): Promise<RunResult> {
   const outputs: StepOutputs = { ...input.ctx.outputs };
   const plans: RunResult['plans'] = [];
   const mode = input.ctx.flags.mode;
+  const done = new Set<StepId>(input.doneBefore ?? []);
 
   const contextFor = (id: StepId): StepContext => ({
     ...input.ctx,
     config,
     outputs,
+    facts: resolveFacts(config, outputs),
     log: (line) => hooks.emit({ type: 'step-log', id, line }),
     progress: (progress) => hooks.emit({ type: 'step-progress', id, progress }),
     ask:
@@ -51,71 +53,105 @@ export async function runSteps(input: RunInput): Promise<RunResult> {
         : undefined,
   });
 
-  for (const step of input.replan ?? []) {
-    if (POLICY[mode][step.effect] !== 'plan') continue;
-    plans.push({ id: step.id, plan: await step.plan(contextFor(step.id)), action: 'plan' });
+  for (const step of input.replay ?? []) {
+    await step.run({ ...contextFor(step.id), log: () => {}, progress: () => {}, ask: undefined });
   }
+
+  // "Go ahead with all remaining steps" turns the question off for the rest of the run.
+  let askEach = !input.ctx.flags.yes && !!hooks.confirm;
+  const confirm = async (id: StepId, plan: StepPlan) =>
+    askEach && hooks.confirm ? await hooks.confirm(id, plan) : 'go';
 
   for (const step of input.steps) {
     checkAborted(input.ctx.signal);
-    const started = Date.now();
-    hooks.emit({ type: 'step-start', id: step.id, at: started });
+    // kubeadm's RunIf, re-checked here: a need skipped at the prompt (or one an edit made apply) stops this step.
+    const unmet = step.needs.find((n) => needApplies(n, config) && !done.has(n.step));
+    if (unmet) {
+      const skipped = plans.some((p) => p.id === unmet.step && p.action === 'skipped');
+      throw unmetNeed(step, unmet, skipped ? 'which was skipped in this run' : 'which has not been done yet');
+    }
+    // A step's duration is its work (planning and running), never the time its question waited for a person.
+    let workMs = 0;
+    const timed = async <T>(work: () => Promise<T>): Promise<T> => {
+      const t = Date.now();
+      try {
+        return await work();
+      } finally {
+        workMs += Date.now() - t;
+      }
+    };
+    hooks.emit({ type: 'step-start', id: step.id, at: Date.now() });
     try {
-      let plan = await step.plan(contextFor(step.id));
+      let plan = await timed(() => step.plan(contextFor(step.id)));
       hooks.emit({ type: 'step-plan', id: step.id, plan });
 
-      let choice = input.ctx.flags.yes || !hooks.confirm ? 'go' : await hooks.confirm(step.id, plan);
+      let choice = await confirm(step.id, plan);
       while (choice === 'edit' && hooks.edit) {
         const edited = await hooks.edit(step.id, config, outputs);
         config = input.revalidate ? input.revalidate(edited) : edited;
-        plan = await step.plan(contextFor(step.id));
+        plan = await timed(() => step.plan(contextFor(step.id)));
         hooks.emit({ type: 'step-plan', id: step.id, plan });
-        choice = hooks.confirm ? await hooks.confirm(step.id, plan) : 'go';
+        choice = await confirm(step.id, plan);
       }
-      if (choice === 'quit') throw new InterruptedError();
+      if (choice === 'all') askEach = false;
+      if (choice === 'quit') throw new QuitError(step.id);
       if (choice === 'skip') {
         plans.push({ id: step.id, plan, action: 'skipped' });
-        await store.record(step.id, { status: 'skipped', inputsHash: '', mode }, config, outputs);
-        hooks.emit({ type: 'step-end', id: step.id, status: 'skipped', durationMs: Date.now() - started });
+        done.delete(step.id);
+        await store.record(step.id, { status: 'skipped', inputsHash: '', mode }, config);
+        hooks.emit({ type: 'step-end', id: step.id, status: 'skipped', durationMs: workMs });
         continue;
       }
 
-      const action = POLICY[mode][step.effect];
+      const action = actionFor(step.effect, mode);
       plans.push({ id: step.id, plan, action });
       // A step that returns finished its work, even if Ctrl-C came meanwhile: it is recorded done, and the run
       // stops before the next step (a step that cannot finish throws InterruptedError instead).
-      if (action === 'run') Object.assign(outputs, await step.run(contextFor(step.id)));
+      if (action === 'run') merge(outputs, await timed(() => step.run(contextFor(step.id))));
 
+      const hashes = hashStepInputs(step, contextFor(step.id));
       const rec: StepRecord = {
         status: 'done',
         mode,
-        inputsHash: input.hashInputs(step.inputs({ config, outputs, flags: input.ctx.flags })),
+        inputsHash: hashes.hash,
+        inputHashes: hashes.parts,
         outputs: pick(outputs, step.id),
         finishedAt: new Date().toISOString(),
       };
-      await store.record(step.id, rec, config, outputs);
+      done.add(step.id);
+      await store.record(step.id, rec, config);
       hooks.emit({
         type: 'step-end',
         id: step.id,
         status: 'done',
-        durationMs: Date.now() - started,
+        durationMs: workMs,
         summary: action === 'plan' ? 'planned only' : undefined,
       });
     } catch (err) {
-      const interrupted = err instanceof InterruptedError || input.ctx.signal.aborted;
-      // Interrupted: the step did not finish, so it stays pending and the next run starts here.
+      const quit = err instanceof QuitError;
+      const interrupted = quit || err instanceof InterruptedError || input.ctx.signal.aborted;
+      // Interrupted or quit: the step did not finish, so it stays pending and the next run starts here.
       const status: StepStatus = interrupted ? 'pending' : 'failed';
       const message = err instanceof Error ? err.message : String(err);
       await store.record(
         step.id,
         { status, inputsHash: '', error: interrupted ? undefined : message },
         config,
-        outputs,
       );
-      hooks.emit({ type: 'step-end', id: step.id, status, durationMs: Date.now() - started, error: message });
+      hooks.emit({
+        type: 'step-end',
+        id: step.id,
+        status,
+        durationMs: workMs,
+        error: interrupted ? undefined : message,
+      });
+      if (quit) throw err;
       if (interrupted) throw err instanceof InterruptedError ? err : new InterruptedError();
-      if (err instanceof WizardError) throw err;
-      throw new WizardError(`step ${step.id} failed: ${message}`, EXIT.failed);
+      const failure =
+        err instanceof WizardError ? err : new WizardError(`step ${step.id} failed: ${message}`, EXIT.failed);
+      // The step-end event carried the message: the UI showed it under the step.
+      failure.shown = true;
+      throw failure;
     }
   }
   return { config, outputs, plans };
@@ -125,7 +161,14 @@ function checkAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new InterruptedError();
 }
 
-/** The outputs a step wrote are keyed by its id (plus `applied`, shared by the cluster-writing steps). */
+/** A step's outputs join the run's; `applied` is one list per cluster-writing step, kept side by side. */
+function merge(outputs: StepOutputs, add: Partial<StepOutputs>): void {
+  const { applied, ...rest } = add;
+  Object.assign(outputs, rest);
+  if (applied) outputs.applied = { ...(outputs.applied ?? {}), ...applied };
+}
+
+/** The outputs a step wrote are keyed by its id. */
 function pick(outputs: StepOutputs, id: StepId): Partial<StepOutputs> {
   const key = id as keyof StepOutputs;
   return key in outputs ? { [key]: outputs[key] } : {};

@@ -1,7 +1,8 @@
 import type { WizardConfig } from '../config/types.js';
 import type { StepEvent, StepId, StepOutputs, StepPlan } from '../steps/types.js';
 
-export type ConfirmChoice = 'go' | 'skip' | 'edit' | 'quit';
+/** 'all': go ahead with this step and every remaining one without asking again. */
+export type ConfirmChoice = 'go' | 'all' | 'skip' | 'edit' | 'quit';
 
 /**
  * How the runner talks to whoever drives it (the Ink UI, plain stderr lines, or a test). The UI only consumes

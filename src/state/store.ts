@@ -2,10 +2,15 @@
 // a crash or Ctrl-C mid-write leaves either the old file or the new one, never a truncated one. A file we cannot
 // understand is never silently overwritten: loading it throws, and the way out (--reset) is in the message.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EXIT, UsageError, WizardError } from '../errors.js';
-import { type RunMode, STEP_IDS, type StepId, type StepStatus } from '../steps/types.js';
+import { FileReadError, readText } from '../io/files.js';
+import { redactText } from '../secrets/keyLike.js';
+import { STEP_IDS } from '../steps/index.js';
+import type { RunMode, StepId, StepStatus } from '../steps/types.js';
+import { writingStateDir } from './fsErrors.js';
+import { ensureStateDir } from './lock.js';
 import { STATE_FILE, STATE_TOOL, STATE_VERSION, type StepRecord, type WizardState } from './types.js';
 
 const DEFAULT_STATE_DIR = '.wizard';
@@ -71,17 +76,21 @@ export async function loadState(stateDir: string): Promise<WizardState | undefin
   const path = statePath(stateDir);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // Not followed if it is a link, refused if it is not a regular file or absurdly large.
+    text = await readText(path, { kind: 'state', noFollow: true });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') throw notADirectory(stateDir);
-    throw new StateFileError(path, `cannot be read (${(err as Error).message})`);
+    const code = err instanceof FileReadError ? err.code : (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ENOTDIR') throw notADirectory(stateDir);
+    const why = err instanceof FileReadError ? err.problem : (err as Error).message;
+    throw new StateFileError(path, `cannot be read (${why})`);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new StateFileError(path, `is not valid JSON (${(err as Error).message})`);
+    // JSON.parse quotes the text around the error: it could hold anything, so it goes through the redaction.
+    throw new StateFileError(path, `is not valid JSON (${redactText((err as Error).message)})`);
   }
   return checkShape(path, raw);
 }
@@ -103,12 +112,15 @@ function checkShape(path: string, raw: unknown): WizardState {
   if (!isObject(raw.answers)) return bad('"answers" must be an object');
   if (typeof raw.updatedAt !== 'string') return bad('"updatedAt" must be a string');
   if (!isObject(raw.steps)) return bad('"steps" must be an object');
+  if (raw.answersMode !== undefined && !MODES.includes(raw.answersMode as RunMode))
+    return bad('"answersMode"');
   for (const [id, rec] of Object.entries(raw.steps)) {
     if (!(STEP_IDS as readonly string[]).includes(id)) return bad(`unknown step "${id}"`);
     if (!isObject(rec)) return bad(`steps.${id} must be an object`);
     if (!STATUSES.includes(rec.status as StepStatus))
       return bad(`steps.${id}.status ${JSON.stringify(rec.status)}`);
     if (typeof rec.inputsHash !== 'string') return bad(`steps.${id}.inputsHash must be a string`);
+    if (rec.inputHashes !== undefined && !isObject(rec.inputHashes)) return bad(`steps.${id}.inputHashes`);
     if (rec.outputs !== undefined && !isObject(rec.outputs))
       return bad(`steps.${id}.outputs must be an object`);
     if (rec.finishedAt !== undefined && typeof rec.finishedAt !== 'string')
@@ -162,23 +174,27 @@ export async function saveState(
   const leak = findPrivateKey(toWrite);
   if (leak || text.includes('PRIVATE KEY')) throw new SecretInStateError(path, leak ?? '$');
 
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  await ensureStateDir(stateDir);
   const temp = join(stateDir, `${TEMP_PREFIX}${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let renamed = false;
-  try {
-    const handle = await open(temp, 'wx', 0o600);
+  // Read-only, full, not ours: said as "cannot write the state directory DIR: …" (exit 1); the old file stays.
+  await writingStateDir(stateDir, async () => {
     try {
-      await handle.writeFile(text, 'utf8');
-      if (durable) await handle.sync();
+      const handle = await open(temp, 'wx', 0o600);
+      try {
+        await handle.writeFile(text, 'utf8');
+        if (durable) await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      // rename replaces a link named state.json itself; it never writes through it.
+      await rename(temp, path);
+      renamed = true;
+      if (durable) await syncDir(stateDir);
     } finally {
-      await handle.close();
+      if (!renamed) await rm(temp, { force: true }).catch(() => {});
     }
-    await rename(temp, path);
-    renamed = true;
-    if (durable) await syncDir(stateDir);
-  } finally {
-    if (!renamed) await rm(temp, { force: true });
-  }
+  });
   state.updatedAt = toWrite.updatedAt;
 }
 

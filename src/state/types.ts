@@ -11,10 +11,12 @@ export interface StepRecord {
   status: StepStatus;
   /** hashInputs(step.inputs(ctx)) when the step last ran: a different hash now means the step is stale. */
   inputsHash: string;
+  /** The same hash per top-level input key, so a stale step can say which input changed. */
+  inputHashes?: Record<string, string>;
   outputs?: Partial<StepOutputs>;
   /** ISO 8601. */
   finishedAt?: string;
-  /** The mode it was done in: a step done in a dry-run left the cluster untouched (lead: runner uses it). */
+  /** The mode it was done in: a step done in a dry-run left the cluster untouched, so a live run does it again. */
   mode?: RunMode;
   /** The failure message of a failed step (no stack). */
   error?: string;
@@ -25,6 +27,11 @@ export interface WizardState {
   tool: typeof STATE_TOOL;
   /** Exactly the validated config (certFile/keyFile are paths, never PEM). */
   answers: WizardConfig;
+  /**
+   * The mode of the run that saved the answers. A client dry-run's answers (a try-out, maybe the bundled example)
+   * are reused only by client dry-runs, never silently by a run that changes a cluster. Absent in older files.
+   */
+  answersMode?: RunMode;
   steps: Partial<Record<StepId, StepRecord>>;
   /** ISO 8601. */
   updatedAt: string;

@@ -1,39 +1,39 @@
 // The cluster-writing steps share one shape: build their slice of the manifests (pure), show it as the plan, then
-// server-side apply each object in order and report created / configured / unchanged.
+// server-side apply each object in order and report created / configured / unchanged. Whether an apply persists,
+// is sent with dryRun=All or is only recorded is the Io's business (src/io/recording.ts), not the step's.
+import type { AnswerKey } from '../config/answerKeys.js';
 import { InterruptedError } from '../errors.js';
 import type { K8sObject } from '../manifests/types.js';
-import type { Step, StepContext, StepId, StepOutputs } from './types.js';
+import type { InputsContext, Need, Step, StepContext, StepOutputs } from './types.js';
 
-type Needs =
-  | 'config'
-  | 'outputs'
-  | 'flags'
-  | 'io'
-  | 'log'
-  | 'progress'
-  | 'signal'
-  | 'configDir'
-  | 'stateDir'
-  | 'ask';
+/** What applying itself uses, on top of what a step's manifests need. */
+type ApplyUses = 'io' | 'flags' | 'log' | 'signal';
 
-export interface ApplyStepSpec {
-  id: StepId;
+export interface ApplyStepSpec<Id extends string, Uses extends keyof StepContext> {
+  id: Id;
   title: string;
-  needs?: StepId[];
-  inputs: Step['inputs'];
-  manifests(ctx: Pick<StepContext, Needs>): Promise<K8sObject[]> | K8sObject[];
-  /** Runs after every object is applied (deploy-versions waits for the rollout here). */
-  after?(ctx: Pick<StepContext, Needs>, objects: K8sObject[]): Promise<void>;
+  needs?: readonly Need[];
+  answers: readonly AnswerKey[];
+  inputs(ctx: InputsContext): Record<string, unknown>;
+  manifests(ctx: Pick<StepContext, Uses>): Promise<K8sObject[]> | K8sObject[];
   /** Runs before the objects are applied (deploy-versions makes sure the namespace exists). */
-  before?(ctx: Pick<StepContext, Needs>): Promise<void>;
+  before?(ctx: Pick<StepContext, Uses | ApplyUses>): Promise<void>;
+  /** Runs after every object is applied (deploy-versions waits for the rollout here). */
+  after?(ctx: Pick<StepContext, Uses | ApplyUses>, objects: K8sObject[]): Promise<void>;
 }
 
-export function applyStep(spec: ApplyStepSpec): Step<Needs> {
+/** An apply step over the context keys its manifests use, plus what applying uses. */
+export type ApplyStep<Id extends string, Uses extends keyof StepContext> = Step<Id, Uses | ApplyUses>;
+
+export function applyStep<Id extends string, Uses extends keyof StepContext>(
+  spec: ApplyStepSpec<Id, Uses>,
+): ApplyStep<Id, Uses> {
   return {
     id: spec.id,
     title: spec.title,
     effect: 'cluster',
     needs: spec.needs ?? [],
+    answers: spec.answers,
     inputs: spec.inputs,
     async plan(ctx) {
       return { manifests: await spec.manifests(ctx) };
@@ -51,7 +51,8 @@ export function applyStep(spec: ApplyStepSpec): Step<Needs> {
         applied.push(res.ref);
       }
       await spec.after?.(ctx, objects);
-      return { applied: { ...(ctx.outputs.applied ?? {}), [spec.id]: applied } };
+      // The runner merges this step's list into `applied` beside the other steps' lists.
+      return { applied: { [spec.id as string]: applied } };
     },
   };
 }

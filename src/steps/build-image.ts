@@ -114,12 +114,26 @@ function failure(c: BuildCommand, tool: BuildTool, image: string, tail: string[]
   }
 }
 
-export const buildImageStep: Step<keyof Ctx> = {
+/** The one command list plan() shows and run() runs. */
+function commandsFor(tool: BuildTool, ship: ShipTarget, ctx: Pick<Ctx, 'config' | 'configDir' | 'stateDir'>) {
+  const context = buildContextDir(ctx.config, ctx.configDir);
+  return buildCommands({
+    tool,
+    image: ctx.config.image,
+    context,
+    file: containerfileOnly(context),
+    ship,
+    archiveDir: archiveDir(ctx.stateDir),
+  });
+}
+
+export const buildImageStep: Step<'build-image', keyof Ctx> = {
   id: 'build-image',
   title: 'Build the Flask image',
   effect: 'external',
   // Uses preflight's cluster kind when there is one; with preflight skipped, the kube context's name.
   needs: [],
+  answers: ['build.enabled', 'image'],
 
   inputs: ({ config, outputs }) => ({
     image: config.image,
@@ -157,15 +171,7 @@ export const buildImageStep: Step<keyof Ctx> = {
     }
     // Without a tool on PATH the plan still shows what would run with the first candidate.
     const tool = found?.tool ?? tried[0] ?? 'docker';
-    const context = buildContextDir(config, ctx.configDir);
-    const commands = buildCommands({
-      tool,
-      image: config.image,
-      context,
-      file: containerfileOnly(context),
-      ship,
-      archiveDir: archiveDir(ctx.stateDir),
-    });
+    const commands = commandsFor(tool, ship, ctx);
     const loader = loaderOf(commands);
     if (loader && !(await ctx.io.exec.which(loader)))
       notes.push(`${loader} is not on PATH: ${INSTALL_HINT[loader as 'kind']}`);
@@ -197,14 +203,7 @@ export const buildImageStep: Step<keyof Ctx> = {
       );
     }
     const tool = found.tool;
-    const commands = buildCommands({
-      tool,
-      image: config.image,
-      context,
-      file: containerfileOnly(context),
-      ship,
-      archiveDir: archiveDir(ctx.stateDir),
-    });
+    const commands = commandsFor(tool, ship, ctx);
     const loader = loaderOf(commands);
     // Check the loader before a (possibly long) build, not after it.
     if (loader && !(await io.exec.which(loader))) {

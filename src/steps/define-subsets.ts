@@ -1,19 +1,20 @@
 import { manifestsFor } from '../manifests/index.js';
-import { resolveApiVersion } from './apiVersion.js';
-import { applyStep } from './applyStep.js';
+import { type ApplyStep, applyStep } from './applyStep.js';
+import { ISTIO_VERSION_FROM_PREFLIGHT } from './needs.js';
 
 /** A DestinationRule with one subset per version and the load-balancer policy. */
-export const defineSubsetsStep = applyStep({
+export const defineSubsetsStep: ApplyStep<'define-subsets', 'config' | 'facts'> = applyStep({
   id: 'define-subsets',
   title: 'Define a subset per version (DestinationRule)',
-  inputs: ({ config, outputs, flags }) => ({
+  needs: [ISTIO_VERSION_FROM_PREFLIGHT],
+  answers: ['loadBalancer'],
+  inputs: ({ config, facts }) => ({
     ns: config.namespace,
     app: config.app,
     versions: config.versions.map((v) => v.name),
     lb: config.loadBalancer,
-    api: resolveApiVersion(config, outputs, flags.mode),
+    api: facts.istioApiVersion,
     mode: config.api,
   }),
-  manifests: ({ config, outputs, flags }) =>
-    manifestsFor.defineSubsets(config, resolveApiVersion(config, outputs, flags.mode)),
+  manifests: ({ config, facts }) => manifestsFor.defineSubsets(config, facts.istioApiVersion),
 });

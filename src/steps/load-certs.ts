@@ -1,25 +1,25 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { loadCertBundle } from '../certs/ensure.js';
+import { httpsHosts } from '../config/hosts.js';
 import { EXIT, UsageError, WizardError } from '../errors.js';
 import { manifestsFor } from '../manifests/index.js';
 import { tlsSecretNames } from '../manifests/secrets.js';
-import { applyStep } from './applyStep.js';
+import { type ApplyStep, applyStep } from './applyStep.js';
+import { CERTS_FROM_GENERATE_CERTS } from './needs.js';
 import { secretUsers } from './preflight/ownership.js';
-import type { CertPaths } from './types.js';
 
 /** TLS secrets where the ingress gateway reads them (credentialName), or the tutorial's file-mount secret. */
-export const loadCertsStep = applyStep({
+export const loadCertsStep: ApplyStep<'load-certs', 'config' | 'outputs'> = applyStep({
   id: 'load-certs',
   title: 'Load the certificates as TLS secrets',
-  needs: ['generate-certs'],
+  needs: [CERTS_FROM_GENERATE_CERTS],
+  answers: ['certs.storage', 'gateway.workloadNamespace'],
   inputs: ({ config, outputs }) => ({
     storage: config.certs.storage,
     gatewayNs: config.gateway.workloadNamespace,
     mode: config.api,
-    hosts: config.hosts.filter((h) => h.protocol === 'HTTPS').map((h) => [h.name, h.tls?.mode]),
-    // A renewed certificate keeps its path: fingerprint the (public) certificates so a renewal re-loads them.
-    certs: fingerprints(outputs['generate-certs']),
+    hosts: httpsHosts(config.hosts).map((h) => [h.name, h.tls?.mode]),
+    // generate-certs fingerprints the (public) certificates, so a renewal that keeps a path re-loads them.
+    certs: outputs['generate-certs']?.fingerprints,
   }),
   // Preflight stops a config whose host another wizard Gateway serves; this holds when preflight was skipped or
   // the other setup came since: a Secret another setup's Gateway uses is never overwritten (its name depends only
@@ -39,7 +39,7 @@ export const loadCertsStep = applyStep({
     );
   },
   async manifests({ config, outputs }) {
-    if (!config.hosts.some((h) => h.protocol === 'HTTPS')) return [];
+    if (httpsHosts(config.hosts).length === 0) return [];
     const paths = outputs['generate-certs'];
     if (!paths) {
       throw new UsageError(
@@ -51,17 +51,3 @@ export const loadCertsStep = applyStep({
     return manifestsFor.loadCerts(config, await loadCertBundle(config, paths));
   },
 });
-
-function fingerprints(paths: CertPaths | undefined): Record<string, string> | undefined {
-  if (!paths) return undefined;
-  const files = [paths.caCert, ...Object.values(paths.hosts).flatMap((h) => [h.cert, h.clientCert ?? ''])];
-  const out: Record<string, string> = {};
-  for (const f of files.filter(Boolean)) {
-    try {
-      out[f] = createHash('sha256').update(readFileSync(f)).digest('hex');
-    } catch {
-      out[f] = 'missing';
-    }
-  }
-  return out;
-}

@@ -6,6 +6,7 @@ import { WizardError } from '../errors.js';
 import { refString } from '../io/ref.js';
 import type { ClusterIo } from '../io/types.js';
 import { GATEWAY_API_GROUP } from '../manifests/gatewayApi/names.js';
+import { plannedRefs } from '../plan/objects.js';
 import { describeModeSwitch, otherModeRefs, planModeSwitch } from './gatewayApi/modeSwitch.js';
 import {
   checkGatewayApiCrds,
@@ -20,7 +21,6 @@ import { checkIstio, ISTIO_GROUP } from './preflight/istio.js';
 import { checkNamespace } from './preflight/namespace.js';
 import { checkOwnership } from './preflight/ownership.js';
 import { accessQuestions, checkPermissions } from './preflight/permissions.js';
-import { plannedRefs } from './preflight/planned.js';
 import { type CheckResult, fail, formatCheck, pass } from './preflight/result.js';
 import type { LogFn, PreflightOutputs, Step } from './types.js';
 
@@ -37,11 +37,12 @@ const CHECKS = [
   'objects of the other api mode (a mode switch): what will be removed and what replaces it',
 ];
 
-export const preflightStep: Step<'config' | 'io' | 'log'> = {
+export const preflightStep: Step<'preflight', 'config' | 'io' | 'log'> = {
   id: 'preflight',
   title: 'Check the cluster',
-  effect: 'none',
+  effect: 'read',
   needs: [],
+  answers: [],
   inputs: ({ config }) => ({
     namespace: config.namespace,
     app: config.app,
@@ -57,9 +58,20 @@ export const preflightStep: Step<'config' | 'io' | 'log'> = {
     return { notes: CHECKS.map((c) => `check: ${c}`) };
   },
   async run({ config, io, log }) {
+    if (io.cluster.target().offline) return { preflight: withoutCluster(config, log) };
     return { preflight: await runPreflight(io.cluster, config, log) };
   },
 };
+
+/**
+ * A client dry-run has no cluster to check: only what the answers decide is resolved — `auto` means
+ * networking.istio.io/v1, what current Istio serves and stores.
+ */
+function withoutCluster(config: WizardConfig, log: LogFn): PreflightOutputs {
+  const apiVersion = config.istio.apiVersion === 'auto' ? 'networking.istio.io/v1' : config.istio.apiVersion;
+  log(`no cluster to check (client dry-run): emitting ${apiVersion}`);
+  return { context: '', server: '', apiVersion };
+}
 
 /** Runs every check, logging each result; throws a WizardError listing the failures. */
 export async function runPreflight(
@@ -68,7 +80,6 @@ export async function runPreflight(
   log: LogFn,
 ): Promise<PreflightOutputs> {
   const target = cluster.target();
-  if (target.offline) throw new WizardError('internal: preflight needs a live cluster');
   const results: CheckResult[] = [];
   const report = (...rs: CheckResult[]) => {
     for (const r of rs) {

@@ -1,31 +1,23 @@
 // A step is a small unit over a shared context (create-astro's actions), ordered in one array (src/steps/index.ts)
 // and run by the workflow runner (src/runner), which can start, stop or skip at any step (kubeadm phases).
+import type { AnswerKey } from '../config/answerKeys.js';
 import type { IstioApiVersion, WizardConfig } from '../config/types.js';
 import type { Io } from '../io/types.js';
 import type { K8sObject } from '../manifests/types.js';
 import type { GatewayApiFacts } from './gatewayApi/preflight.js';
+import type { StepId } from './index.js';
 
-export const STEP_IDS = [
-  'preflight',
-  'build-image',
-  'deploy-versions',
-  'define-subsets',
-  'add-hosts',
-  'generate-certs',
-  'load-certs',
-  'apply-gateway',
-  'verify',
-] as const;
-export type StepId = (typeof STEP_IDS)[number];
+// The ids and their order come from the one array of steps (src/steps/index.ts).
+export type { StepId } from './index.js';
 
 /**
- * What a step touches; the runner decides from this (one table in src/runner/policy.ts) what runs in each mode:
- * - none: reads the cluster only (preflight)
- * - local: writes the state directory only (generate-certs) — also runs in a client dry-run
- * - cluster: writes to the API server — planned only in a client dry-run, sent with dryRun=All in a server dry-run
- * - external: runs container tools or network checks — planned only in any dry-run
+ * What a step touches; the runner's one rule (src/runner/policy.ts) decides from it what runs in each mode:
+ * - read: reads the cluster only (preflight)
+ * - local: writes the state directory only (generate-certs)
+ * - cluster: writes to the API server through the Io — a dry-run Io records or sends dryRun=All, so it always runs
+ * - external: runs container tools or network checks — only planned in any dry-run
  */
-export type StepEffect = 'none' | 'local' | 'cluster' | 'external';
+export type StepEffect = 'read' | 'local' | 'cluster' | 'external';
 
 export interface PlannedCommand {
   cmd: string;
@@ -78,11 +70,19 @@ export interface CertPaths {
   hosts: Record<string, { cert: string; key: string; clientCert?: string; clientKey?: string }>;
 }
 
+/**
+ * generate-certs' outputs: the paths, and the sha256 of each (public) certificate file, so a renewal that keeps a
+ * path still changes load-certs' inputs and re-loads the secret.
+ */
+export interface GeneratedCerts extends CertPaths {
+  fingerprints?: Record<string, string>;
+}
+
 export interface StepOutputs {
   preflight?: PreflightOutputs;
   /** prebuilt: build.enabled was false, nothing was built or shipped. */
   'build-image'?: { image: string; tool?: string; loadedInto?: string; prebuilt?: boolean };
-  'generate-certs'?: CertPaths;
+  'generate-certs'?: GeneratedCerts;
   applied?: Record<string, string[]>;
   verify?: { passed: number; failed: number };
 }
@@ -95,6 +95,15 @@ export interface ProgressInfo {
   timeoutMs?: number;
 }
 
+/**
+ * Facts derived from the answers and earlier outputs, resolved by the runner once per step (kubeadm's RunData) so
+ * no step works them out again. Reading one a step's `needs` did not guarantee is an internal error.
+ */
+export interface RunFacts {
+  /** The networking.istio.io version to emit: preflight's finding, else the configured one. */
+  readonly istioApiVersion: IstioApiVersion;
+}
+
 export interface StepContext {
   config: WizardConfig;
   /** Directory of the config file: certFile/keyFile paths are relative to it. */
@@ -104,6 +113,7 @@ export interface StepContext {
   flags: RuntimeFlags;
   /** Outputs of the steps that ran before (this run or a resumed one). */
   outputs: StepOutputs;
+  facts: RunFacts;
   log: LogFn;
   progress: (p: ProgressInfo) => void;
   signal: AbortSignal;
@@ -111,17 +121,42 @@ export interface StepContext {
   ask?: (message: string, defaultAnswer: boolean) => Promise<boolean>;
 }
 
-export interface Step<Needs extends keyof StepContext = keyof StepContext> {
-  id: StepId;
+/** The context keys inputs() may read: all of them are known before the step runs. */
+export type InputsContext = Pick<StepContext, 'config' | 'outputs' | 'flags' | 'facts'>;
+
+/**
+ * One dependency on an earlier step, with the condition under which it holds (kubeadm's RunIf): load-certs needs
+ * generate-certs only when a host uses HTTPS. Checked before the run and again before each step, so a step skipped
+ * at the prompt stops the steps that need it.
+ */
+export interface Need {
+  step: StepId;
+  /** Absent: always needed. */
+  when?: (config: WizardConfig) => boolean;
+  /** What this step uses from it, for the refusal message. */
+  for: string;
+}
+
+/**
+ * A step over the context keys it uses (`Uses`, create-astro's Pick<> narrowing): plan() and run() see only those,
+ * so the compiler checks each step's declared context. Annotate a step as `Step<'its-id', 'config' | …>`.
+ */
+export interface Step<Id extends string = StepId, Uses extends keyof StepContext = keyof StepContext> {
+  id: Id;
   title: string;
   effect: StepEffect;
-  /** Steps whose outputs this one uses; the runner refuses to start here before they are done. */
-  needs: StepId[];
+  /** Earlier steps whose outputs this one uses; the runner refuses to run it while one that applies is not done. */
+  needs: readonly Need[];
+  /** The answers that shape this step: what "Edit the answers" asks (none: no edit offered). */
+  answers: readonly AnswerKey[];
   /** The inputs this step depends on: their hash is saved, and a change marks the step (and later ones) stale. */
-  inputs(ctx: Pick<StepContext, 'config' | 'outputs' | 'flags'>): unknown;
-  plan(ctx: Pick<StepContext, Needs>): Promise<StepPlan>;
-  run(ctx: Pick<StepContext, Needs>): Promise<Partial<StepOutputs>>;
+  inputs(ctx: InputsContext): Record<string, unknown>;
+  plan(ctx: Pick<StepContext, Uses>): Promise<StepPlan>;
+  run(ctx: Pick<StepContext, Uses>): Promise<Partial<StepOutputs>>;
 }
+
+/** Any step of the wizard, as the runner holds them. */
+export type AnyStep = Step<StepId, keyof StepContext>;
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
 

@@ -5,6 +5,7 @@ import { WizardError } from '../errors.js';
 import { resolvePorts, resolveTarget, type VerifyTarget } from '../verify/address.js';
 import { plannedVerification, runVerification } from '../verify/run.js';
 import type { VerifyReport } from '../verify/types.js';
+import { CERTS_FROM_GENERATE_CERTS } from './needs.js';
 import type { Step, StepContext, StepOutputs, StepPlan } from './types.js';
 
 type Ctx = Pick<StepContext, 'config' | 'io' | 'flags' | 'outputs' | 'log' | 'progress' | 'signal'>;
@@ -26,11 +27,13 @@ export function failureMessage(report: VerifyReport): string {
   return lines.join('\n');
 }
 
-export const verifyStep: Step<keyof Ctx> = {
+export const verifyStep: Step<'verify', keyof Ctx> = {
   id: 'verify',
   title: 'Verify routing with curl',
   effect: 'external',
-  needs: ['generate-certs'],
+  // The generated CA is what HTTPS answers are checked against.
+  needs: [CERTS_FROM_GENERATE_CERTS],
+  answers: ['verify.address', 'verify.httpPort', 'verify.httpsPort'],
 
   inputs: ({ config, outputs, flags }) => ({
     hosts: config.hosts,

@@ -65,6 +65,20 @@ export function canUseInteractiveUi(
   return interactiveUiBlocker(streams, env) === undefined;
 }
 
+/**
+ * Whether a person can be asked at all: keys in on stdin, prompts out on stderr, not CI. A dumb or unsized
+ * terminal still can (plain line prompts); it only cannot have the Ink UI. Returns why not, or undefined.
+ */
+export function askBlocker(
+  streams: { stdin: { isTTY?: boolean }; stderr: { isTTY?: boolean } } = process,
+  env: Env = process.env,
+): string | undefined {
+  if (isCi(env)) return 'CI is set';
+  if (streams.stdin.isTTY !== true) return 'stdin is not a terminal';
+  if (streams.stderr.isTTY !== true) return 'stderr is not a terminal';
+  return undefined;
+}
+
 /** Whether we may ask a question at all (prompts render on stderr but read stdin). */
 export function canPrompt(stdin: { isTTY?: boolean } = process.stdin, env: Env = process.env): boolean {
   return stdin.isTTY === true && !isCi(env);

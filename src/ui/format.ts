@@ -64,3 +64,43 @@ export function shellQuote(arg: string): string {
 export function commandLine(cmd: string, args: readonly string[]): string {
   return [cmd, ...args.map(shellQuote)].join(' ');
 }
+
+/** Each status's colour, by name (Ink) and as its ANSI SGR code (plain lines); pending is only dimmed. */
+export const STATUS_COLOR = {
+  pending: { name: 'gray', sgr: undefined },
+  running: { name: 'cyan', sgr: 36 },
+  done: { name: 'green', sgr: 32 },
+  skipped: { name: 'yellow', sgr: 33 },
+  failed: { name: 'red', sgr: 31 },
+} as const satisfies Record<StepStatus, { name: string; sgr: number | undefined }>;
+
+/**
+ * Fits `text` to `width` columns by breaking at spaces instead of cutting: actionable text (a fix, a command) must
+ * stay whole. A command (`shell`) gets ` \\` at each break so the lines still paste as one command; a word longer
+ * than the line is split where it must be. Continuation lines are indented by `indent`.
+ */
+export function wrapText(
+  text: string,
+  width: number,
+  opts: { shell?: boolean; indent?: string } = {},
+): string[] {
+  const indent = opts.indent ?? '  ';
+  const tail = opts.shell ? ' \\' : '';
+  const room = width - tail.length;
+  if (text.length <= width || room <= indent.length + 4) return [text];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line !== indent && `${line} ${word}`.length > room) {
+      lines.push(line + tail);
+      line = indent;
+    }
+    line = line === '' || line === indent ? line + word : `${line} ${word}`;
+    while (line.length > width) {
+      lines.push(line.slice(0, width));
+      line = indent + line.slice(width);
+    }
+  }
+  lines.push(line);
+  return lines;
+}

@@ -1,10 +1,11 @@
 // The interactive UI for a run on a terminal: the Ink step list on stderr, and the prompts (confirm, edit) with
 // Ink unmounted while they own the keyboard. Load this module with import() only when a TTY UI is wanted: it
 // pulls in ink and react (~590 ms), which the plain path must never pay for.
-import { confirm } from '@inquirer/prompts';
+import { ANSWER_KEYS } from '../config/answerKeys.js';
 import type { WizardConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import type { RunnerHooks } from '../runner/types.js';
+import { STEP_IDS, stepById } from '../steps/index.js';
 import type { StepEvent, StepId } from '../steps/types.js';
 import { colorFor } from './env.js';
 import type { SummaryData } from './ink/Summary.js';
@@ -14,10 +15,10 @@ import {
   askAnswers,
   type DiscoveredDefaults,
   type PartialConfig,
-  STEP_KEYS,
 } from './prompts/answers.js';
 import { confirmStep } from './prompts/confirmStep.js';
 import { ask as askOnce, type PromptIo, promptContext } from './prompts/io.js';
+import { confirm } from './prompts/kit.js';
 import { restoreTerminal } from './terminal.js';
 
 export interface InteractiveOptions {
@@ -36,14 +37,64 @@ export interface InteractiveOptions {
   onFrame?: () => void;
 }
 
-export interface InteractiveHooks extends RunnerHooks {
+/** Hooks for a run where a person answers: the Ink UI, or plain lines on a terminal Ink cannot draw on. */
+export interface PromptHooks extends RunnerHooks {
   /** The last frame: the step list and the summary; Ink is gone afterwards. */
   finish(summary: SummaryData | string[]): Promise<void>;
   /** Unmount Ink now and restore the terminal (sync; for errors and Ctrl-C). Idempotent. */
   close(): void;
   /** Run any other prompt with Ink out of the way (e.g. askResume), then draw again. */
   prompt<T>(ask: () => Promise<T>): Promise<T>;
+}
+
+export interface InteractiveHooks extends PromptHooks {
   readonly session: InkSession;
+}
+
+/** The questions of both UIs; `show` writes the plan first when no Ink view has shown it. */
+function questionHooks(
+  opts: InteractiveOptions,
+  io: PromptIo,
+  out: NodeJS.WritableStream,
+  prompt: <T>(ask: () => Promise<T>) => Promise<T>,
+  showPlan: boolean,
+): Pick<RunnerHooks, 'confirm' | 'edit' | 'ask'> {
+  return {
+    confirm(id, plan) {
+      const more = STEP_IDS.indexOf(id) < STEP_IDS.length - 1;
+      return prompt(() =>
+        confirmStep(id, plan, { io, canEdit: stepById(id).answers.length > 0, more, showPlan }),
+      );
+    },
+    edit(id, config, outputs) {
+      // What preflight found on the cluster (address, ports) is offered as the default answer.
+      const pf = outputs?.preflight;
+      const found = { address: pf?.gatewayAddress, httpPort: pf?.httpPort, httpsPort: pf?.httpsPort };
+      const withFound = { ...opts, defaults: { ...found, ...opts.defaults } };
+      return prompt(() => editUntilValid(id, config, withFound, io, out));
+    },
+    ask(_id, message, defaultAnswer) {
+      return prompt(() => askOnce(() => confirm({ message, default: defaultAnswer }, promptContext(io))));
+    },
+  };
+}
+
+/**
+ * A terminal a person types on but Ink cannot draw on (TERM=dumb, no size): one plain line per event, and the
+ * same questions as plain line prompts, the plan written above each.
+ */
+export async function createLineHooks(opts: InteractiveOptions = {}): Promise<PromptHooks> {
+  const { createPlainRenderer } = await import('./plain.js');
+  const stderr = opts.stderr ?? process.stderr;
+  const io: PromptIo = { interactive: true, output: stderr, plain: true, ...opts.io };
+  const prompt = <T>(ask: () => Promise<T>) => ask();
+  return {
+    emit: createPlainRenderer(stderr),
+    prompt,
+    ...questionHooks(opts, io, stderr, prompt, true),
+    async finish() {},
+    close() {},
+  };
 }
 
 export async function createInteractiveHooks(opts: InteractiveOptions = {}): Promise<InteractiveHooks> {
@@ -68,6 +119,7 @@ export async function createInteractiveHooks(opts: InteractiveOptions = {}): Pro
     }
   };
 
+  const questions = questionHooks(opts, io, stderr, prompt, false);
   const emit = (ev: StepEvent): void => {
     if (closed) return;
     if (!started && ev.type === 'run-start') {
@@ -81,19 +133,10 @@ export async function createInteractiveHooks(opts: InteractiveOptions = {}): Pro
     session,
     emit,
     prompt,
+    ...questions,
     confirm(id, plan) {
       session.showPlan(id, plan);
-      return prompt(() => confirmStep(id, plan, { io, canEdit: STEP_KEYS[id].length > 0 }));
-    },
-    edit(id, config, outputs) {
-      // What preflight found on the cluster (address, ports) is offered as the default answer.
-      const pf = outputs?.preflight;
-      const found = { address: pf?.gatewayAddress, httpPort: pf?.httpPort, httpsPort: pf?.httpsPort };
-      const withFound = { ...opts, defaults: { ...found, ...opts.defaults } };
-      return prompt(() => editUntilValid(id, config, withFound, io, stderr));
-    },
-    ask(_id, message, defaultAnswer) {
-      return prompt(() => askOnce(() => confirm({ message, default: defaultAnswer }, promptContext(io))));
+      return questions.confirm?.(id, plan) ?? Promise.resolve('go');
     },
     async finish(summary) {
       if (closed) return;
@@ -117,7 +160,7 @@ async function editUntilValid(
   io: PromptIo,
   out: NodeJS.WritableStream,
 ): Promise<WizardConfig> {
-  let keys: AnswerKey[] = [...STEP_KEYS[id]];
+  let keys: AnswerKey[] = [...stepById(id).answers];
   let current: PartialConfig = config;
   for (;;) {
     current = await askAnswers(current, { keys, defaults: opts.defaults, io });
@@ -128,13 +171,11 @@ async function editUntilValid(
       if (!(err instanceof UsageError)) throw err;
       out.write(`${err.message}\nPlease change these answers:\n`);
       // Ask again for what the issues point at (e.g. removing a version that a host still routes to → hosts).
-      const named = STEP_KEYS_ALL.filter((k) => err.issues.some((i) => i.startsWith(k.split('.')[0] ?? k)));
+      const named = ANSWER_KEYS.filter((k) => err.issues.some((i) => i.startsWith(k.split('.')[0] ?? k)));
       keys = [...new Set([...keys, ...named])];
     }
   }
 }
-
-const STEP_KEYS_ALL: AnswerKey[] = [...new Set(Object.values(STEP_KEYS).flat())];
 
 /** The runner's run-end lines → a summary: curl commands ("curl …" or "try: curl …") apart, the rest as notes. */
 export function summaryFromLines(lines: string[]): SummaryData {

@@ -3,7 +3,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { StepEvent, StepId, StepPlan, StepStatus } from '../steps/types.js';
 import { colorFor } from './env.js';
-import { commandLine, describeProgress, formatDuration } from './format.js';
+import { commandLine, describeProgress, formatDuration, STATUS_COLOR } from './format.js';
 
 export interface PlainRendererOptions {
   /** Minimum time between two progress lines of the same step. */
@@ -17,8 +17,6 @@ interface Writable {
   isTTY?: boolean;
 }
 
-const COLORS: Partial<Record<StepStatus, number>> = { running: 36, done: 32, skipped: 33, failed: 31 };
-
 /** Returns an emit(ev) for RunnerHooks. */
 export function createPlainRenderer(
   stream: Writable = process.stderr,
@@ -28,7 +26,7 @@ export function createPlainRenderer(
   const now = opts.now ?? Date.now;
   const color = colorFor(stream, opts.env ?? process.env, { ttyDefault: false });
   const paint = (status: StepStatus, word: string) => {
-    const code = COLORS[status];
+    const code = STATUS_COLOR[status].sgr;
     return color && code ? `\u001b[${code}m${word}\u001b[39m` : word;
   };
 

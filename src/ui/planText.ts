@@ -3,7 +3,7 @@
 import { redactSecrets } from '../manifests/redact.js';
 import { toYamlStream } from '../manifests/yaml.js';
 import type { StepPlan } from '../steps/types.js';
-import { commandLine, truncate } from './format.js';
+import { commandLine, truncate, wrapText } from './format.js';
 
 export interface PlanTextOptions {
   /** Terminal columns; long lines are cut with an ellipsis. */
@@ -21,18 +21,22 @@ export interface PlanText {
 export function planText(plan: StepPlan, opts: PlanTextOptions = {}): PlanText {
   const width = Math.max(20, opts.width ?? 80);
   const maxLines = Math.max(3, opts.maxLines ?? 30);
-  const all: string[] = [];
-  for (const note of plan.notes ?? []) all.push(`- ${note}`);
+  // Notes and commands are what a person acts on: wrapped whole (a command with ` \` breaks, so it still pastes).
+  // Only the YAML below is cut to the width; `wizard --dry-run` prints it whole.
+  const wrapped: string[] = [];
+  for (const note of plan.notes ?? []) wrapped.push(...wrapText(`- ${note}`, width));
   for (const c of plan.commands ?? []) {
-    all.push(`$ ${commandLine(c.cmd, c.args)}${c.why ? `   # ${c.why}` : ''}`);
+    wrapped.push(...wrapText(`$ ${commandLine(c.cmd, c.args)}`, width, { shell: true }));
+    if (c.why) wrapped.push(...wrapText(`  # ${c.why}`, width));
   }
+  const yamlLines: string[] = [];
   const manifests = plan.manifests ?? [];
   if (manifests.length) {
     const yaml = toYamlStream(redactSecrets(manifests)).replace(/\n$/, '');
-    all.push(...yaml.split('\n'));
+    yamlLines.push(...yaml.split('\n'));
   }
-  if (all.length === 0) all.push('(nothing to do)');
-  const cut = all.map((l) => truncate(l.replace(/\t/g, '  '), width));
+  if (wrapped.length + yamlLines.length === 0) wrapped.push('(nothing to do)');
+  const cut = [...wrapped, ...yamlLines.map((l) => truncate(l.replace(/\t/g, '  '), width))];
   if (cut.length <= maxLines) return { lines: cut, hidden: 0 };
   // Keep room for the line that says how much is hidden.
   const shown = cut.slice(0, maxLines - 1);

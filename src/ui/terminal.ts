@@ -1,4 +1,4 @@
-// Putting the terminal back after Ctrl-C / SIGTERM: the lead's signal handler calls this. Idempotent and
+// Putting the terminal back after Ctrl-C / SIGTERM: the CLI's signal handler calls this. Idempotent and
 // synchronous (a signal handler must not wait), and free of ink/react so it can be imported anywhere.
 
 /** Shows the cursor (Ink and prompts hide it) and takes stdin out of raw mode (prompts set it). */

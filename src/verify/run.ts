@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { WizardConfig } from '../config/types.js';
 import { InterruptedError, WizardError } from '../errors.js';
 import type { Exec } from '../io/types.js';
+import { mapLimit, sleep } from '../lib/async.js';
 import type { CertPaths, PlannedCommand } from '../steps/types.js';
 import { buildChecks, type CheckSpec } from './checks.js';
 import {
@@ -18,7 +19,6 @@ import {
   urlFor,
 } from './curl.js';
 import type { Outcome, Verdict } from './diagnose.js';
-import { mapLimit, sleep } from './pool.js';
 import type { VerifyCheck, VerifyReport } from './types.js';
 import { evaluate } from './verdict.js';
 

@@ -6,8 +6,9 @@ import { onTestFinished } from 'vitest';
 import { defaultConfig } from '../../src/config/defaults.js';
 import type { WizardConfig } from '../../src/config/types.js';
 import { createExec } from '../../src/io/exec.js';
-import { createOfflineCluster } from '../../src/io/offline.js';
-import type { PreflightOutputs, StepContext } from '../../src/steps/types.js';
+import { createRecordingCluster } from '../../src/io/recording.js';
+import type { PreflightOutputs } from '../../src/steps/types.js';
+import { type TestContext, testContext } from '../support/context.js';
 
 export function buildConfig(over: Partial<WizardConfig> = {}): WizardConfig {
   return { ...defaultConfig(), ...over };
@@ -22,9 +23,7 @@ export function preflight(over: Partial<PreflightOutputs> = {}): PreflightOutput
   };
 }
 
-export interface TestCtx extends StepContext {
-  logged: string[];
-}
+export type TestCtx = TestContext;
 
 /** Call inside a test: the state directory is removed when the test finishes. */
 export function stepContext(
@@ -35,26 +34,17 @@ export function stepContext(
   const logged: string[] = [];
   const stateDir = mkdtempSync(path.join(tmpdir(), 'wizard-state-'));
   onTestFinished(() => rmSync(stateDir, { recursive: true, force: true }));
-  return {
+  const ctx = testContext({
     config,
     configDir: process.cwd(),
     stateDir,
-    io: { cluster: createOfflineCluster(), exec: createExec() },
-    flags: {
-      mode: 'live',
-      yes: true,
-      includeSecrets: false,
-      forceConflicts: false,
-      wait: false,
-      waitTimeoutSeconds: 60,
-    },
+    io: { cluster: createRecordingCluster(), exec: createExec() },
+    flags: { waitTimeoutSeconds: 60 },
     outputs: pre ? { preflight: pre } : {},
     log: (l) => {
       logged.push(l);
       log?.(l);
     },
-    progress: () => {},
-    signal: new AbortController().signal,
-    logged,
-  };
+  });
+  return { ...ctx, logged };
 }

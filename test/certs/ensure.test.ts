@@ -263,7 +263,7 @@ describe('bring your own certificate', () => {
       const err = await ensureCerts(makeConfig([host]), join(dir, 'state')).catch((e) => e);
       expect(err).toBeInstanceOf(UsageError);
       expect(err.message).toContain('hosts[0].tls.certFile');
-      expect(err.message).toContain('ENOENT');
+      expect(err.message).toContain('no such file');
     }));
 
   it('a certificate that does not cover the host is used, with a warning', () =>

@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateCertsStep } from '../../src/steps/generate-certs.js';
+import { testContext } from '../support/context.js';
 import { http, https, makeConfig, withTempDir } from './helpers.js';
 
 describe('generateCertsStep', () => {
@@ -55,9 +56,7 @@ describe('generateCertsStep', () => {
     const b = makeConfig([https('a.example.com'), http('other.example.com')]);
     const c = makeConfig([https('a.example.com', 'MUTUAL'), http('plain.example.com')]);
     const d = makeConfig([https('a.example.com'), http('plain.example.com')], 'rsa-2048');
-    const flags = { mode: 'live', yes: true } as never;
-    const key = (cfg: typeof a) =>
-      JSON.stringify(generateCertsStep.inputs({ config: cfg, outputs: {}, flags }));
+    const key = (cfg: typeof a) => JSON.stringify(generateCertsStep.inputs(testContext({ config: cfg })));
     expect(key(a)).toBe(key(b));
     expect(key(a)).not.toBe(key(c));
     expect(key(a)).not.toBe(key(d));

@@ -154,7 +154,8 @@ describe('bad input gets a clear error and exit 2', () => {
     const r = await runWizard(['--dry-run', '--yes', '--from', 'load-certs', '--state-dir', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('needs generate-certs');
-    expect(r.stderr).toContain('wizard --from generate-certs');
+    // The hint repeats the flags that matter (--dry-run, --state-dir): pasted, it resumes the same dry-run.
+    expect(r.stderr).toContain(`\`wizard --dry-run --state-dir ${dir} --from generate-certs\``);
   });
 
   it('the curl commands to try work for a DNS-named load balancer (--connect-to) and IPv6 ([addr])', async () => {
@@ -198,7 +199,7 @@ describe('bad input gets a clear error and exit 2', () => {
     expect(r.stderr).toContain(
       'cannot start at add-hosts: the earlier step define-subsets has inputs that changed',
     );
-    expect(r.stderr).toContain('wizard --from define-subsets');
+    expect(r.stderr).toMatch(/`wizard --dry-run --state-dir \S+ --config \S+ --from define-subsets`/);
     const ok = await runWizard([...args, '--from', 'define-subsets']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('ROUND_ROBIN');

@@ -81,7 +81,7 @@ it('SIGTERM while a question waits on the terminal: the prompt ends, exit 130, r
   const config = path.join(dir, 'wizard.yaml');
   await writeFile(config, 'hosts:\n  - { name: app.example.com, protocol: HTTP, route: v1 }\n');
   const pidFile = path.join(dir, 'pid');
-  const wizard = `exec env -u CI node ${JSON.stringify(WIZARD)} --dry-run --config ${JSON.stringify(config)} --state-dir ${JSON.stringify(path.join(dir, 'state'))} > /dev/null`;
+  const wizard = `exec env -u CI node ${JSON.stringify(WIZARD)} --dry-run --step --config ${JSON.stringify(config)} --state-dir ${JSON.stringify(path.join(dir, 'state'))} > /dev/null`;
   // Single quotes: $$ must be the inner shell's pid, which exec turns into the wizard's.
   const cmd = `cd ${JSON.stringify(REPO)} && sh -c '${`echo $$ > ${pidFile}; ${wizard}`}'`;
   const s = new TmuxSession(cmd, { width: 80, height: 30, env: { TERM: 'xterm-256color' } });

@@ -19,7 +19,9 @@ it('a corrupt or newer state.json: exit 2 from run, steps and verify, naming the
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain(`error: state file ${file}`);
-      expect(r.stderr).toContain(`hint: start over with \`wizard --reset --state-dir ${dir}\``);
+      // A hint repeats the mode it was given in: pasted, it must not turn a dry-run into a live run.
+      const mode = args[0] === '--dry-run' ? '--dry-run ' : '';
+      expect(r.stderr).toContain(`hint: start over with \`wizard ${mode}--reset --state-dir ${dir}\``);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
     expect(await readFile(file, 'utf8')).toBe(content);

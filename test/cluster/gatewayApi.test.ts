@@ -11,6 +11,7 @@ import { defaultConfig } from '../../src/config/defaults.js';
 import type { WizardConfig } from '../../src/config/types.js';
 import { WizardError } from '../../src/errors.js';
 import type { LiveCluster } from '../../src/io/kube/live.js';
+import { resolveFacts } from '../../src/runner/facts.js';
 import { STEPS } from '../../src/steps/index.js';
 import { runPreflight } from '../../src/steps/preflight.js';
 import type { RuntimeFlags, StepContext, StepId, StepOutputs } from '../../src/steps/types.js';
@@ -111,6 +112,7 @@ async function run(
         waitTimeoutSeconds: opts.timeout ?? 30,
       },
       outputs,
+      facts: resolveFacts(config, outputs),
       log: (l) => logs[id]?.push(l),
       progress: () => undefined,
       signal: new AbortController().signal,

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { apiError, isTransientStatus, managerOf, typedPatchError } from '../../src/io/kube/errors.js';
 import { rolloutPending } from '../../src/io/kube/rollout.js';
 import type { K8sObject } from '../../src/manifests/types.js';
+import { plannedRefs } from '../../src/plan/objects.js';
 import { detectClusterKind } from '../../src/steps/preflight/clusterKind.js';
 import { foreignManagers } from '../../src/steps/preflight/ownership.js';
 import { accessQuestions, describeQuestion } from '../../src/steps/preflight/permissions.js';
-import { plannedRefs } from '../../src/steps/preflight/planned.js';
 import { fail, formatCheck, pass, warn } from '../../src/steps/preflight/result.js';
 import { exampleConfig } from './configs.js';
 

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LiveCluster } from '../../src/io/kube/live.js';
 import { deployVersionsStep } from '../../src/steps/deploy-versions.js';
 import { runPreflight } from '../../src/steps/preflight.js';
+import { noExec, testContext } from '../support/context.js';
 import { exampleConfig, skipReason, useControlPlane } from './harness.js';
 
 async function grant(admin: LiveCluster) {
@@ -54,24 +55,13 @@ describe.skipIf(skipReason)('a namespace-scoped user (real API server)', () => {
     const { cp, connect } = suite();
     const restricted = await connect({ kubeconfig: cp.restrictedKubeconfig });
     const logs: string[] = [];
-    await deployVersionsStep.run({
-      config: exampleConfig(),
-      configDir: '.',
-      stateDir: '.',
-      io: { cluster: restricted, exec: undefined as never },
-      flags: {
-        mode: 'live',
-        yes: true,
-        includeSecrets: false,
-        forceConflicts: false,
-        wait: false,
-        waitTimeoutSeconds: 1,
-      },
-      outputs: {},
-      log: (l) => logs.push(l),
-      progress: () => undefined,
-      signal: new AbortController().signal,
-    });
+    await deployVersionsStep.run(
+      testContext({
+        config: exampleConfig(),
+        io: { cluster: restricted, exec: noExec },
+        log: (l) => logs.push(l),
+      }),
+    );
     expect(logs.filter((l) => !l.startsWith('not waiting'))).toEqual([
       'created    Deployment/default/flask-v1',
       'created    Deployment/default/flask-v2',
@@ -98,36 +88,27 @@ describe.skipIf(skipReason)('a namespace-scoped user (real API server)', () => {
     const restricted = await connect({ kubeconfig: cp.restrictedKubeconfig });
     const logs: string[] = [];
     const asked: string[] = [];
-    await deployVersionsStep.run({
-      config: exampleConfig(),
-      configDir: '.',
-      stateDir: '.',
-      io: { cluster: restricted, exec: undefined as never },
-      flags: {
-        mode: 'live',
-        yes: false,
-        includeSecrets: false,
-        forceConflicts: false,
-        wait: false,
-        waitTimeoutSeconds: 1,
-      },
-      outputs: {
-        preflight: {
-          context: 'envtest-restricted',
-          server: cp.server,
-          apiVersion: 'networking.istio.io/v1',
-          sidecarInjection: false,
-          clusterKind: 'other',
+    await deployVersionsStep.run(
+      testContext({
+        config: exampleConfig(),
+        io: { cluster: restricted, exec: noExec },
+        flags: { yes: false },
+        outputs: {
+          preflight: {
+            context: 'envtest-restricted',
+            server: cp.server,
+            apiVersion: 'networking.istio.io/v1',
+            sidecarInjection: false,
+            clusterKind: 'other',
+          },
         },
-      },
-      log: (l) => logs.push(l),
-      progress: () => undefined,
-      signal: new AbortController().signal,
-      ask: async (m) => {
-        asked.push(m);
-        return true;
-      },
-    });
+        log: (l) => logs.push(l),
+        ask: async (m) => {
+          asked.push(m);
+          return true;
+        },
+      }),
+    );
     expect(asked).toEqual([]);
     expect(logs[0]).toBe(
       'no permission to label namespace default: pods run without the sidecar unless an admin runs kubectl label namespace default istio-injection=enabled',

@@ -7,6 +7,7 @@ import { buildDeployments } from '../../src/manifests/deployments.js';
 import type { K8sObject } from '../../src/manifests/types.js';
 import { deployVersionsStep } from '../../src/steps/deploy-versions.js';
 import type { ProgressInfo } from '../../src/steps/types.js';
+import { noExec, testContext } from '../support/context.js';
 import { writeStatus } from '../support/gatewayStandIn.js';
 import { exampleConfig, meta, skipReason, useControlPlane } from './harness.js';
 
@@ -212,24 +213,14 @@ describe.skipIf(skipReason)('rollout wait (real API server)', () => {
     config.app = 'both';
     const logs: string[] = [];
     const err = await deployVersionsStep
-      .run({
-        config,
-        configDir: '.',
-        stateDir: '.',
-        io: { cluster: admin, exec: undefined as never },
-        flags: {
-          mode: 'live',
-          yes: true,
-          includeSecrets: false,
-          forceConflicts: false,
-          wait: true,
-          waitTimeoutSeconds: 1,
-        },
-        outputs: {},
-        log: (l) => logs.push(l),
-        progress: () => undefined,
-        signal: new AbortController().signal,
-      })
+      .run(
+        testContext({
+          config,
+          io: { cluster: admin, exec: noExec },
+          flags: { wait: true, waitTimeoutSeconds: 1 },
+          log: (l) => logs.push(l),
+        }),
+      )
       .catch((e) => e);
     expect(err).toBeInstanceOf(WizardError);
     expect(err.message).toContain('deployment default/both-v1 did not become ready within 1s');

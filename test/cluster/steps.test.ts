@@ -8,7 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LiveCluster } from '../../src/io/kube/live.js';
 import type { Io } from '../../src/io/types.js';
 import { STEPS } from '../../src/steps/index.js';
-import type { RuntimeFlags, StepContext, StepId, StepOutputs } from '../../src/steps/types.js';
+import type { RuntimeFlags, StepId, StepOutputs } from '../../src/steps/types.js';
+import { noExec, testContext } from '../support/context.js';
 import { installCrds, wizardCrds } from '../support/crds.js';
 import { createGatewayStandIn, writeStatus } from '../support/gatewayStandIn.js';
 import { exampleConfig, meta, skipReason, useControlPlane } from './harness.js';
@@ -64,29 +65,20 @@ async function runAll(
 ) {
   const logs: Record<string, string[]> = {};
   let outputs: StepOutputs = {};
-  const io: Io = { cluster, exec: undefined as never };
+  const io: Io = { cluster, exec: noExec };
   for (const id of CLUSTER_STEPS) {
     const step = STEPS.find((s) => s.id === id);
     if (!step) throw new Error(`no step ${id}`);
     logs[id] = [];
-    const ctx: StepContext = {
+    const ctx = testContext({
       config,
       configDir: stateDir,
       stateDir,
       io,
-      flags: {
-        mode,
-        yes: true,
-        includeSecrets: false,
-        forceConflicts: false,
-        wait: true,
-        waitTimeoutSeconds: 30,
-      },
+      flags: { mode, wait: true, waitTimeoutSeconds: 30 },
       outputs,
-      log: (l) => logs[id]?.push(l),
-      progress: () => undefined,
-      signal: new AbortController().signal,
-    };
+      log: (l) => void logs[id]?.push(l),
+    });
     outputs = { ...outputs, ...(await step.run(ctx)) };
   }
   return { logs, outputs };
@@ -187,24 +179,17 @@ async function runAllNoWait(
     logs[id] = [];
     outputs = {
       ...outputs,
-      ...(await step.run({
-        config,
-        configDir: stateDir,
-        stateDir,
-        io: { cluster, exec: undefined as never },
-        flags: {
-          mode: 'server-dry-run',
-          yes: true,
-          includeSecrets: false,
-          forceConflicts: false,
-          wait: true,
-          waitTimeoutSeconds: 5,
-        },
-        outputs,
-        log: (l: string) => logs[id]?.push(l),
-        progress: () => undefined,
-        signal: new AbortController().signal,
-      })),
+      ...(await step.run(
+        testContext({
+          config,
+          configDir: stateDir,
+          stateDir,
+          io: { cluster, exec: noExec },
+          flags: { mode: 'server-dry-run', wait: true, waitTimeoutSeconds: 5 },
+          outputs,
+          log: (l: string) => void logs[id]?.push(l),
+        }),
+      )),
     };
   }
   return { logs, outputs };

@@ -224,7 +224,7 @@ describe('bring-your-own certificates', () => {
       message = (err as Error).message;
     }
     expect(message).toContain(
-      'hosts[0].tls.keyFile: must be the path of a PEM file, not the PEM text itself',
+      'hosts[0].tls.keyFile: must be the path of a PEM file; the value looks like key material (PEM), so it is not shown',
     );
     expect(message).not.toContain('BEGIN');
     expect(message).not.toContain(keyPem.split('\n')[1]);

@@ -4,23 +4,15 @@ import { createExec } from '../../src/io/exec.js';
 import { deployVersionsStep } from '../../src/steps/deploy-versions.js';
 import type { StepContext } from '../../src/steps/types.js';
 import { exampleConfig, skipReason, useControlPlane } from '../cluster/harness.js';
+import { testContext } from '../support/context.js';
 
 describe.skipIf(skipReason)('sidecar injection offer', () => {
   const suite = useControlPlane();
   let base: Omit<StepContext, 'config' | 'ask'>;
   beforeAll(() => {
-    base = {
-      configDir: '.',
-      stateDir: '/nonexistent',
+    base = testContext({
       io: { cluster: suite().admin, exec: createExec() },
-      flags: {
-        mode: 'live',
-        yes: false,
-        includeSecrets: false,
-        forceConflicts: false,
-        wait: false,
-        waitTimeoutSeconds: 5,
-      },
+      flags: { yes: false, waitTimeoutSeconds: 5 },
       outputs: {
         preflight: {
           context: 'x',
@@ -29,10 +21,7 @@ describe.skipIf(skipReason)('sidecar injection offer', () => {
           sidecarInjection: false,
         },
       },
-      log: () => {},
-      progress: () => {},
-      signal: new AbortController().signal,
-    };
+    });
   });
   const labelsOf = async (ns: string) =>
     (await suite().admin.get({ apiVersion: 'v1', kind: 'Namespace', name: ns }))?.metadata.labels ?? {};

@@ -83,7 +83,9 @@ describe('atomic write', () => {
 
     failures.failWrite = true;
     const changed = withStep(first, 'preflight', { status: 'failed', inputsHash: 'sha256:x', error: 'boom' });
-    await expect(saveState(dir, changed)).rejects.toThrow(/ENOSPC/);
+    await expect(saveState(dir, changed)).rejects.toThrow(
+      /cannot write the state directory .*: no space left on device/,
+    );
     failures.failWrite = false;
 
     expect(await readFile(join(dir, 'state.json'), 'utf8')).toBe(before);

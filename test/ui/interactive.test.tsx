@@ -7,7 +7,7 @@ import { screen } from '@inquirer/testing/vitest';
 import { describe, expect, it, vi } from 'vitest';
 import type { WizardConfig } from '../../src/config/types.js';
 import { UsageError } from '../../src/errors.js';
-import { STEP_IDS } from '../../src/steps/types.js';
+import { STEP_IDS } from '../../src/steps/index.js';
 import { createInteractiveHooks } from '../../src/ui/interactive.js';
 import { sampleConfig } from '../state/sampleConfig.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { STEP_IDS } from '../../src/steps/index.js';
 import type { StepEvent } from '../../src/steps/types.js';
-import { STEP_IDS } from '../../src/steps/types.js';
 import { createPlainRenderer } from '../../src/ui/plain.js';
 import { planText } from '../../src/ui/planText.js';
 

@@ -242,11 +242,12 @@ describe('confirmStep', () => {
     await expect(result).resolves.toBe('go');
   });
 
-  it('offers edit / skip / quit', async () => {
+  it('offers go ahead with all remaining steps / edit / skip / quit', async () => {
     for (const [downs, choice] of [
-      [1, 'edit'],
-      [2, 'skip'],
-      [3, 'quit'],
+      [1, 'all'],
+      [2, 'edit'],
+      [3, 'skip'],
+      [4, 'quit'],
     ] as const) {
       const result = confirmStep('apply-gateway', {}, tty);
       for (let i = 0; i < downs; i++) screen.keypress('down');

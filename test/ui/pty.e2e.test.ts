@@ -24,7 +24,7 @@ beforeAll(() => {
 
 function wizardIn(dir: string, out: string): TmuxSession {
   // No CI in the session: the wizard must see a person at a terminal.
-  const cmd = `cd ${JSON.stringify(process.cwd())} && env -u CI node ${JSON.stringify(BIN)} --dry-run --state-dir ${JSON.stringify(join(dir, 'state'))} > ${JSON.stringify(join(dir, out))}`;
+  const cmd = `cd ${JSON.stringify(process.cwd())} && env -u CI node ${JSON.stringify(BIN)} --dry-run --step --state-dir ${JSON.stringify(join(dir, 'state'))} > ${JSON.stringify(join(dir, out))}`;
   const s = new TmuxSession(cmd, { width: 100, height: 40, env: { TERM: 'xterm-256color' } });
   sessions.push(s);
   return s;
@@ -84,7 +84,9 @@ describe('wizard on a pseudo-terminal', () => {
     const dir = await mkdtemp(join(tmpdir(), 'wiz-pty-'));
     const first = wizardIn(dir, 'first.yaml');
 
-    // The first questions: Enter keeps each default.
+    // Customise instead of the recommended setup; then Enter keeps each default.
+    await first.waitFor('? How should the ingress be set up?');
+    first.keys('Down', 'Enter');
     for (const q of [
       'Namespace for the app',
       'App name',

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
-import { STEP_IDS } from '../../src/steps/types.js';
+import { STEP_IDS } from '../../src/steps/index.js';
 import { canUseInteractiveUi } from '../../src/ui/env.js';
 import { liveLayout } from '../../src/ui/ink/layout.js';
 import { InkSession } from '../../src/ui/ink/session.js';
@@ -276,4 +276,26 @@ describe('isCi', () => {
     expect(isCi({ CI: '0' })).toBe(false);
     expect(isCi({})).toBe(false);
   });
+});
+
+describe('suspend/resume leaves no process listeners behind', () => {
+  it('twenty suspends (a prompt each, like "Edit the answers") add no beforeExit listener', async () => {
+    const stdout = new FakeTty();
+    const session = new InkSession({
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: fakeStdin() as unknown as NodeJS.ReadStream,
+      color: false,
+    });
+    session.start(pending);
+    await tick();
+    const before = process.listenerCount('beforeExit');
+    for (let i = 0; i < 20; i++) {
+      await session.suspend();
+      session.resume();
+      await tick();
+    }
+    await session.stop();
+    // Each leaked listener was one more; MaxListenersExceededWarning came after ten and landed on the screen.
+    expect(process.listenerCount('beforeExit')).toBeLessThanOrEqual(before);
+  }, 30_000);
 });

@@ -5,10 +5,9 @@ import { createExec } from '../../io/exec.js';
 import { loadState } from '../../state/index.js';
 import { resolveTarget } from '../../verify/address.js';
 import { runVerification } from '../../verify/run.js';
-import type { CliArgs } from '../args.js';
+import { type CliArgs, runtimeFlags } from '../args.js';
 import { note } from '../out.js';
 import { oneShotAnswers } from './common.js';
-import { runtimeFlags } from './run.js';
 
 export async function verifyCommand(args: CliArgs, env: { signal: AbortSignal }): Promise<number> {
   if (args.mode !== 'live') {

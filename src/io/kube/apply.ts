@@ -3,6 +3,7 @@
 // resourceVersion — which is also how a second run of the same plan proves it changes nothing.
 import { MANAGER } from '../../config/types.js';
 import { WizardError } from '../../errors.js';
+import { stableStringify } from '../../lib/stableJson.js';
 import type { K8sObject } from '../../manifests/types.js';
 import type { ApplyOutcome, ApplyResult, ObjectRef } from '../types.js';
 import { objectPath, type ResourceInfo, type Resources, refString } from './resources.js';
@@ -217,7 +218,7 @@ async function ensureNamespace(
 
 /** Dry-run answers keep the stored resourceVersion: compare content, minus what changes on every write. */
 function sameObject(a: unknown, b: unknown): boolean {
-  return stableJson(strip(a)) === stableJson(strip(b));
+  return stableStringify(strip(a)) === stableStringify(strip(b));
 }
 
 function strip(o: unknown): unknown {
@@ -228,18 +229,6 @@ function strip(o: unknown): unknown {
     for (const m of mf ?? []) delete m.time;
   }
   return c;
-}
-
-function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
 }
 
 export async function deleteObject(ctx: ApplyContext, ref: ObjectRef): Promise<'deleted' | 'absent'> {

@@ -46,6 +46,8 @@ export interface TargetDescription {
   auth: 'token' | 'exec' | 'auth-provider' | 'client-certificate' | 'basic' | 'none';
   /** Exec plugin command, when auth is exec. */
   execCommand?: string;
+  /** The client certificate's notAfter (ISO time), when auth is client-certificate and it could be read. */
+  clientCertNotAfter?: string;
 }
 
 const CONNECT_CODES: Record<string, string> = {
@@ -124,8 +126,13 @@ function unauthorizedHint(target: TargetDescription): string {
       return `the token from the exec credential plugin${target.execCommand ? ` (${target.execCommand})` : ''} was rejected: it may have expired; log in again with your cloud CLI`;
     case 'auth-provider':
       return 'the auth-provider token was rejected: it may have expired; log in again';
-    case 'client-certificate':
-      return 'the client certificate was rejected: it may have expired or be signed by another cluster CA';
+    case 'client-certificate': {
+      const until = target.clientCertNotAfter;
+      if (until && Date.parse(until) <= Date.now()) {
+        return `the client certificate expired on ${until}: get a new one for this cluster and update the kubeconfig`;
+      }
+      return `the client certificate${until ? ` (valid until ${until})` : ''} was rejected: it is probably signed by another cluster's CA`;
+    }
     case 'basic':
       return 'the username/password was rejected';
     default:

@@ -3,12 +3,15 @@
 // Merging follows kubectl's rules, not client-node's: for clusters/users/contexts the FIRST file that defines a name
 // wins, and so does the first file that sets current-context (client-node's loadFromDefault throws on duplicate names
 // and lets the last file's current-context win).
-import { existsSync, readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { UsageError, WizardError } from '../../errors.js';
+import { shownValue } from '../../secrets/keyLike.js';
+import { FileReadError, readBytesSync, readTextSync } from '../files.js';
 import type { TargetDescription } from './errors.js';
 
 export interface LoadedKubeconfig {
@@ -70,8 +73,16 @@ export async function loadKubeconfig(opts: KubeconfigOptions): Promise<LoadedKub
   const merged: Parsed = { clusters: [], users: [], contexts: [], currentContext: '' };
   for (const file of present) {
     const one = new KubeConfig();
+    let text: string;
     try {
-      const text = readFileSync(file, 'utf8');
+      // A regular file of a sane size: a FIFO or /dev/zero as --kubeconfig would hang or fill memory.
+      text = readTextSync(file, { kind: 'kubeconfig' });
+    } catch (e) {
+      if (!(e instanceof FileReadError)) throw e;
+      const message = `cannot read kubeconfig ${shownValue(file)}: ${e.problem}`;
+      throw source === '--kubeconfig' ? new UsageError(`--kubeconfig: ${message}`) : new WizardError(message);
+    }
+    try {
       const doc = parse(text) as unknown;
       if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
         throw new Error(text.trim() ? 'not a YAML mapping' : 'the file is empty');
@@ -81,7 +92,7 @@ export async function loadKubeconfig(opts: KubeconfigOptions): Promise<LoadedKub
       one.makePathsAbsolute(path.dirname(file));
     } catch (e) {
       throw new WizardError(
-        `cannot read kubeconfig ${file}: ${(e as Error).message.split('\n')[0]}`,
+        `cannot read kubeconfig ${shownValue(file)}: ${(e as Error).message.split('\n')[0]}`,
         undefined,
         'is it a kubeconfig file (apiVersion: v1, kind: Config)?',
       );
@@ -135,13 +146,14 @@ export async function loadKubeconfig(opts: KubeconfigOptions): Promise<LoadedKub
   const bare = cluster.server.replace(/\/+$/, '');
   const server = /^[a-z][a-z0-9+.-]*:\/\//i.test(bare) ? bare : `https://${bare}`;
   const user = kc.getCurrentUser();
+  checkReferencedFiles(cluster, user);
   return {
     kc,
     files: present,
     context: contextName,
     server,
     namespace: ctx.namespace || undefined,
-    target: { context: contextName, server, ...authKind(user) },
+    target: { context: contextName, server, ...authKind(user), ...clientCertExpiry(user) },
   };
 }
 
@@ -160,4 +172,46 @@ function authKind(
   if (user.certData || user.certFile) return { auth: 'client-certificate' };
   if (user.username) return { auth: 'basic' };
   return { auth: 'none' };
+}
+
+type Cluster = NonNullable<ReturnType<KubeConfig['getCluster']>>;
+type User = ReturnType<KubeConfig['getCurrentUser']>;
+
+/**
+ * The files the context points at (CA, client certificate and key, token file) are read by client-node without
+ * limits: check them the way every other file is checked, so a FIFO or /dev/zero there is named, not a hang.
+ */
+function checkReferencedFiles(cluster: Cluster, user: User): void {
+  const files: [string | undefined, string][] = [
+    [cluster.caFile, 'certificate-authority'],
+    [user?.certFile, 'client-certificate'],
+    [user?.keyFile, 'client-key'],
+    [(user as { tokenFile?: string } | null)?.tokenFile, 'tokenFile'],
+  ];
+  for (const [file, field] of files) {
+    if (!file) continue;
+    try {
+      readBytesSync(file, { kind: 'pem' });
+    } catch (e) {
+      // A missing file is reported when the credentials are prepared (as kubectl does, at the first request).
+      if (e instanceof FileReadError && e.code === 'ENOENT') continue;
+      if (e instanceof FileReadError) throw new WizardError(`kubeconfig ${field}: ${e.message}`);
+      throw e;
+    }
+  }
+}
+
+/** When the user's client certificate stops being valid: a 401 then says so with the date. */
+function clientCertExpiry(user: User): Pick<TargetDescription, 'clientCertNotAfter'> {
+  try {
+    const pem = user?.certData
+      ? Buffer.from(user.certData, 'base64')
+      : user?.certFile
+        ? readBytesSync(user.certFile, { kind: 'pem' })
+        : undefined;
+    if (!pem) return {};
+    return { clientCertNotAfter: new Date(new X509Certificate(pem).validTo).toISOString() };
+  } catch {
+    return {};
+  }
 }

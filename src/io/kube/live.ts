@@ -15,13 +15,13 @@ import type {
 import { type ApplyContext, applyObject, assertObject, deleteObject, METADATA_LIST } from './apply.js';
 import { objectPath, Resources, refString } from './resources.js';
 import { waitForRollout } from './rollout.js';
-import type { KubeRequest, KubeResponse, Transport } from './transport.js';
+import { type KubeRequest, type KubeResponse, notKubernetes, type Transport } from './transport.js';
 
 export interface LiveClusterOptions {
   transport: Transport;
   context: string;
   server: string;
-  /** The context's namespace (before any -n override: the lead applies that to the config). */
+  /** The context's namespace (before any -n override, which the CLI applies to the config). */
   namespace?: string;
   dryRunServer: boolean;
   fieldManager: string;
@@ -62,6 +62,10 @@ export class LiveCluster implements ClusterIo {
     return this.transport.requests;
   }
 
+  get persists(): boolean {
+    return !this.opts.dryRunServer;
+  }
+
   get dryRunServer(): boolean {
     return this.opts.dryRunServer;
   }
@@ -81,7 +85,18 @@ export class LiveCluster implements ClusterIo {
       path: '/version',
       what: 'read the server version',
     });
-    return { gitVersion: String(res.body?.gitVersion ?? 'unknown'), platform: res.body?.platform };
+    // JSON, but not the version object (another service's API): the same "not an API server", said once here.
+    if (typeof res.body?.gitVersion !== 'string') {
+      throw notKubernetes(
+        this.transport.target,
+        { method: 'GET', path: '/version' },
+        {
+          status: 200,
+          contentType: 'JSON without a gitVersion',
+        },
+      );
+    }
+    return { gitVersion: res.body.gitVersion, platform: res.body?.platform };
   }
 
   async servedVersions(group: string): Promise<string[]> {
@@ -155,6 +170,13 @@ export class LiveCluster implements ClusterIo {
     // A server dry run persisted nothing: there is no rollout to wait for.
     if (this.opts.dryRunServer) return;
     return waitForRollout(this, namespace, name, opts);
+  }
+
+  async ensureNamespace(name: string): Promise<'created' | 'exists'> {
+    const ref = { apiVersion: 'v1', kind: 'Namespace', name };
+    if (await this.get(ref)) return 'exists';
+    const res = await this.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    return res.outcome === 'created' ? 'created' : 'exists';
   }
 
   async labelNamespaceForInjection(namespace: string): Promise<void> {

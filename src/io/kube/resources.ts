@@ -2,6 +2,7 @@
 // anything else (Istio CRDs) is looked up once per group/version through discovery and cached, which also tells us
 // when a version is not served at all.
 import { WizardError } from '../../errors.js';
+import { KINDS } from '../kinds.js';
 import type { ObjectRef } from '../types.js';
 import type { Transport } from './transport.js';
 
@@ -10,23 +11,13 @@ export interface ResourceInfo {
   namespaced: boolean;
 }
 
-const BUILTIN: Record<string, ResourceInfo> = {
-  'v1/Namespace': { plural: 'namespaces', namespaced: false },
-  'v1/Node': { plural: 'nodes', namespaced: false },
-  'v1/Service': { plural: 'services', namespaced: true },
-  'v1/Secret': { plural: 'secrets', namespaced: true },
-  'v1/ConfigMap': { plural: 'configmaps', namespaced: true },
-  'v1/Pod': { plural: 'pods', namespaced: true },
-  'v1/Event': { plural: 'events', namespaced: true },
-  'v1/ServiceAccount': { plural: 'serviceaccounts', namespaced: true },
-  'apps/v1/Deployment': { plural: 'deployments', namespaced: true },
-  'apps/v1/ReplicaSet': { plural: 'replicasets', namespaced: true },
-  'events.k8s.io/v1/Event': { plural: 'events', namespaced: true },
-  'apiextensions.k8s.io/v1/CustomResourceDefinition': {
-    plural: 'customresourcedefinitions',
-    namespaced: false,
-  },
-};
+/** The built-in kinds, by `apiVersion/kind`: their paths need no discovery request. */
+const BUILTIN: Record<string, ResourceInfo> = Object.fromEntries(
+  KINDS.filter((k) => k.version).map((k) => [
+    `${k.group ? `${k.group}/` : ''}${k.version}/${k.kind}`,
+    { plural: k.plural, namespaced: k.namespaced },
+  ]),
+);
 
 interface DiscoveryList {
   resources?: { name: string; kind: string; namespaced: boolean }[];

@@ -1,9 +1,10 @@
 // Waiting for a Deployment's rollout like `kubectl rollout status`, and when it does not finish, saying why in
 // the words of the pods and events (image pull, crash loop, scheduling, missing sidecar, no pods at all).
 import { InterruptedError, WizardError } from '../../errors.js';
+import { sleep } from '../../lib/async.js';
+import { injectionEnabled } from '../../manifests/labels.js';
 import type { K8sObject } from '../../manifests/types.js';
 import type { ListQuery, ObjectRef, RolloutWaitOptions } from '../types.js';
-import { sleep } from './sleep.js';
 
 export interface RolloutReader {
   get(ref: ObjectRef): Promise<K8sObject | undefined>;
@@ -114,7 +115,7 @@ export async function rolloutFailure(
   }
 
   const nsLabels = (ns?.metadata.labels ?? {}) as Record<string, string>;
-  const injection = nsLabels['istio-injection'] === 'enabled' || 'istio.io/rev' in nsLabels;
+  const injection = injectionEnabled(nsLabels);
 
   for (const pod of pods) {
     const podName = pod.metadata.name;

@@ -5,6 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { InterruptedError, WizardError } from '../../errors.js';
+import { sleep } from '../../lib/async.js';
 import {
   apiError,
   isTransientNetworkError,
@@ -12,7 +13,6 @@ import {
   networkError,
   type TargetDescription,
 } from './errors.js';
-import { sleep } from './sleep.js';
 
 export interface KubeRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -44,6 +44,27 @@ export interface RetryPolicy {
 const DEFAULT_RETRY: RetryPolicy = { tries: 5, baseMs: 250, maxMs: 8000 };
 const REQUEST_TIMEOUT_MS = 30_000;
 
+/** A 2xx answer to a JSON request that is not JSON: whatever answers there is not a Kubernetes API server. */
+function isJsonAnswer(req: KubeRequest, res: KubeResponse & { contentType?: string }): boolean {
+  if (!(req.accept ?? 'application/json').includes('json')) return true;
+  return !(typeof res.body === 'string' && res.body.trim() !== '');
+}
+
+/** Said once, as the first request's answer (preflight stops there), instead of a failed check per object. */
+export function notKubernetes(
+  target: TargetDescription,
+  req: Pick<KubeRequest, 'method' | 'path'>,
+  res: { status: number; contentType?: string },
+): WizardError {
+  const type = (res.contentType ?? 'no content type').split(';')[0];
+  return new WizardError(
+    `the server at ${target.server} (context "${target.context}") is not a Kubernetes API server: ` +
+      `${req.method} ${req.path} answered ${res.status} with ${type}, not the JSON an API server sends`,
+    undefined,
+    'check the cluster `server` URL in the kubeconfig (a web page or proxy answers there)',
+  );
+}
+
 export class Transport {
   /** Every HTTP request sent, retries included. */
   requests = 0;
@@ -73,8 +94,13 @@ export class Transport {
         throw networkError(e, this.target);
       }
       this.reached = true;
-      if (res.status >= 200 && res.status < 300) return res;
+      if (res.status >= 200 && res.status < 300) {
+        if (!isJsonAnswer(req, res)) throw notKubernetes(this.target, req, res);
+        return res;
+      }
       if (req.allow?.includes(res.status)) return res;
+      // An API server answers /version with JSON whatever else is wrong; a web page there is something else.
+      if (req.path === '/version' && !isJsonAnswer(req, res)) throw notKubernetes(this.target, req, res);
       if (isTransientStatus(res.status, res.body) && attempt < this.retry.tries) {
         await sleep(this.retryAfterMs(res.retryAfter) ?? this.backoff(attempt), req.signal);
         continue;
@@ -150,7 +176,9 @@ export class Transport {
     return o;
   }
 
-  private async once(req: KubeRequest): Promise<KubeResponse & { retryAfter?: string }> {
+  private async once(
+    req: KubeRequest,
+  ): Promise<KubeResponse & { retryAfter?: string; contentType?: string }> {
     const base = await this.options();
     const url = new URL(this.target.server + req.path);
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
@@ -185,7 +213,12 @@ export class Transport {
               }
             }
             const ra = res.headers['retry-after'];
-            resolve({ status: res.statusCode ?? 0, body, retryAfter: Array.isArray(ra) ? ra[0] : ra });
+            resolve({
+              status: res.statusCode ?? 0,
+              body,
+              retryAfter: Array.isArray(ra) ? ra[0] : ra,
+              contentType: res.headers['content-type'],
+            });
           });
         },
       );

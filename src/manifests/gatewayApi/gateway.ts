@@ -6,12 +6,14 @@
 //   its 443 listener;
 // - it lives in the gateway Service's namespace (elsewhere: Programmed=False AddressNotUsable, routes Accepted,
 //   traffic 404), so routes from the app namespace must be admitted by allowedRoutes — narrowly, by namespace name.
+
+import { httpsHosts } from '../../config/hosts.js';
 import type { WizardConfig } from '../../config/types.js';
 import { HTTP_PORT, HTTPS_PORT } from '../gateway.js';
 import { commonLabels } from '../labels.js';
 import { mustGet } from '../names.js';
 import { HTTP_PORT_NAME, httpsPortNames } from '../portNames.js';
-import { httpsHosts, tlsSecretNames } from '../secrets.js';
+import { tlsSecretNames } from '../secrets.js';
 import type { K8sObject } from '../types.js';
 import { mutualHosts } from './clientCa.js';
 import { attachedServiceName, caConfigMapName, GATEWAY_API_V1, gatewayNamespace } from './names.js';
@@ -32,7 +34,7 @@ export function allowedRoutes(config: WizardConfig): Json {
 /** Whether the Gateway needs the plain-HTTP listener: HTTP hosts, or the HTTPS hosts' redirects. */
 export function needsHttpListener(config: WizardConfig): boolean {
   const http = config.hosts.some((h) => h.protocol === 'HTTP');
-  return http || (config.gateway.httpsRedirect && httpsHosts(config).length > 0);
+  return http || (config.gateway.httpsRedirect && httpsHosts(config.hosts).length > 0);
 }
 
 export function buildListeners(config: WizardConfig): Json[] {
@@ -43,7 +45,7 @@ export function buildListeners(config: WizardConfig): Json[] {
   }
   const names = httpsPortNames(config.hosts);
   const secrets = tlsSecretNames(config.hosts);
-  for (const h of httpsHosts(config)) {
+  for (const h of httpsHosts(config.hosts)) {
     listeners.push({
       name: mustGet(names, h.name, 'listener name'),
       hostname: h.name,

@@ -18,7 +18,9 @@ export async function afterApplyGateway(
   let programmed = config.api === 'istio';
   if (config.api === 'gateway-api') {
     if (flags.mode !== 'live')
-      log('server dry-run: nothing persisted, so there is no Gateway API status to wait for');
+      log(
+        `${flags.mode === 'server-dry-run' ? 'server' : 'client'} dry-run: nothing persisted, so there is no Gateway API status to wait for`,
+      );
     else if (!flags.wait) log('not waiting for the Gateway API status (--no-wait)');
     else {
       const started = Date.now();

@@ -11,12 +11,12 @@ import {
   type RoutingApi,
   type WizardConfig,
 } from '../../config/types.js';
-import { sleep } from '../../io/kube/sleep.js';
 import { refString } from '../../io/ref.js';
 import type { ClusterIo, ObjectRef } from '../../io/types.js';
+import { sleep } from '../../lib/async.js';
 import { attachedServiceName, GATEWAY_API_GROUP } from '../../manifests/gatewayApi/names.js';
+import { plannedRefs } from '../../plan/objects.js';
 import { ISTIO_GROUP, pickApiVersion } from '../preflight/istio.js';
-import { plannedRefs } from '../preflight/planned.js';
 
 const key = (r: ObjectRef) => `${r.apiVersion.split('/')[0]}|${r.kind}|${r.namespace ?? ''}|${r.name}`;
 const groupOf = (r: ObjectRef) => (r.apiVersion.includes('/') ? (r.apiVersion.split('/')[0] as string) : '');

@@ -4,8 +4,8 @@
 // keeps a controller's first, not yet complete pass from failing the run. Programmed is not proof that traffic
 // flows: verify's live curl checks stay the proof.
 import { InterruptedError, WizardError } from '../../errors.js';
-import { sleep } from '../../io/kube/sleep.js';
 import type { ClusterIo } from '../../io/types.js';
+import { sleep } from '../../lib/async.js';
 import type { K8sObject } from '../../manifests/types.js';
 import type { ProgressInfo } from '../types.js';
 import { formatProblem, type JudgeContext, judgeStatus, type StatusVerdict } from './status.js';

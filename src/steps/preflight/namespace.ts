@@ -1,10 +1,7 @@
 // The app namespace: present (or to be created), and whether Istio injects sidecars into it.
 import type { ClusterIo } from '../../io/types.js';
+import { injectionEnabled } from '../../manifests/labels.js';
 import { type CheckResult, pass, warn } from './result.js';
-
-export function injectionEnabled(labels: Record<string, string> | undefined): boolean {
-  return labels?.['istio-injection'] === 'enabled' || !!labels?.['istio.io/rev'];
-}
 
 export async function checkNamespace(
   cluster: ClusterIo,

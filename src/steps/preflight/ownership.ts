@@ -1,6 +1,7 @@
 // Objects with the plan's names that someone else already manages: server-side apply would share or (with
 // --force-conflicts) take their fields, so say so before it happens.
 import { MANAGED_BY_LABEL, MANAGER } from '../../config/types.js';
+import { groupOf, kindOf } from '../../io/kinds.js';
 import { refString } from '../../io/ref.js';
 import type { ClusterIo, ObjectRef } from '../../io/types.js';
 import {
@@ -37,8 +38,8 @@ export function foreignManagers(obj: K8sObject, fieldManager = MANAGER): string[
 
 /** `kubectl delete deployments.apps -n ns name`: fully qualified, so an Istio Gateway is not read as Gateway API's. */
 export function kubectlDelete(r: ObjectRef): string {
-  const group = r.apiVersion.includes('/') ? `.${r.apiVersion.split('/')[0]}` : '';
-  const plural = `${r.kind.toLowerCase()}s`;
+  const group = groupOf(r.apiVersion) ? `.${groupOf(r.apiVersion)}` : '';
+  const plural = kindOf(r.apiVersion, r.kind)?.plural ?? `${r.kind.toLowerCase()}s`;
   return `kubectl delete ${plural}${group}${r.namespace ? ` -n ${r.namespace}` : ''} ${r.name}`;
 }
 

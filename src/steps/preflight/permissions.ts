@@ -1,28 +1,13 @@
 // Can the current user do everything the plan needs? Asked with SelfSubjectAccessReview before anything is
 // written, so that e.g. a forbidden `create secrets` in istio-system stops the run at preflight, not half-way.
+import { kindOf } from '../../io/kinds.js';
 import type { AccessQuestion, ClusterIo, ObjectRef } from '../../io/types.js';
 import { type CheckResult, fail, pass } from './result.js';
 
-const RESOURCE: Record<string, { group: string; resource: string }> = {
-  Deployment: { group: 'apps', resource: 'deployments' },
-  Service: { group: '', resource: 'services' },
-  Secret: { group: '', resource: 'secrets' },
-  DestinationRule: { group: 'networking.istio.io', resource: 'destinationrules' },
-  VirtualService: { group: 'networking.istio.io', resource: 'virtualservices' },
-  Gateway: { group: 'networking.istio.io', resource: 'gateways' },
-  ConfigMap: { group: '', resource: 'configmaps' },
-  // api: gateway-api (looked up by group first: its Gateway is not Istio's)
-  'gateway.networking.k8s.io/Gateway': { group: 'gateway.networking.k8s.io', resource: 'gateways' },
-  'gateway.networking.k8s.io/HTTPRoute': { group: 'gateway.networking.k8s.io', resource: 'httproutes' },
-  'gateway.networking.k8s.io/ReferenceGrant': {
-    group: 'gateway.networking.k8s.io',
-    resource: 'referencegrants',
-  },
-};
-
+/** The permission question's resource for a planned object. */
 function resourceOf(ref: ObjectRef): { group: string; resource: string } | undefined {
-  const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
-  return RESOURCE[`${group}/${ref.kind}`] ?? RESOURCE[ref.kind];
+  const k = kindOf(ref.apiVersion, ref.kind);
+  return k && { group: k.group, resource: k.plural };
 }
 
 /** The questions for a plan: get/create/patch per planned kind and namespace, plus what preflight itself reads. */

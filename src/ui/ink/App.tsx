@@ -3,7 +3,7 @@
 // leaves only the printed lines on screen and the prompt starts right under them.
 import { Box, Static, Text, useStdout } from 'ink';
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { formatDuration, STATUS_WORD, truncate } from '../format.js';
+import { formatDuration, STATUS_WORD, truncate, wrapText } from '../format.js';
 import { LiveOutput } from './LiveOutput.js';
 import { liveLayout } from './layout.js';
 import { PlanView } from './PlanView.js';
@@ -122,12 +122,15 @@ function Printed({ item, width, now }: { item: StaticItem; width: number; now: n
       </Text>
       <Box flexDirection="column" marginLeft={2}>
         {item.hiddenLines > 0 ? <Dim>{`… ${item.hiddenLines} earlier lines`}</Dim> : null}
-        {item.lines.map((l, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: positional lines
-          <Text key={i} wrap="truncate-end">
-            <Dim>{truncate(l, width - 2)}</Dim>
-          </Text>
-        ))}
+        {item.lines
+          .flatMap((l) => wrapText(l, width - 2))
+          .map((l, i) => (
+            // A step's output carries fixes and commands (the sidecar WARN's kubectl line): wrapped, never cut.
+            // biome-ignore lint/suspicious/noArrayIndexKey: positional lines
+            <Text key={i} wrap="truncate-end">
+              <Dim>{l}</Dim>
+            </Text>
+          ))}
         {item.error ? <Tint color="red">{item.error}</Tint> : null}
       </Box>
     </Box>

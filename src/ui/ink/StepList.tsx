@@ -2,7 +2,7 @@
 // to `width` so the list never wraps at 80 columns (a wrapped row would break Ink's redraw).
 import { Box, Text } from 'ink';
 import type { StepStatus } from '../../steps/types.js';
-import { formatDuration, STATUS_WORD, truncate } from '../format.js';
+import { formatDuration, STATUS_COLOR, STATUS_WORD, truncate } from '../format.js';
 import { Spinner } from './Spinner.js';
 import type { StepRow } from './store.js';
 import { Dim, Tint } from './theme.js';
@@ -13,7 +13,6 @@ const MARK: Record<Exclude<StepStatus, 'running'>, string> = {
   skipped: '-',
   failed: '✘',
 };
-const COLOR = { pending: 'gray', running: 'cyan', done: 'green', skipped: 'yellow', failed: 'red' } as const;
 const ID_WIDTH = 16;
 const WORD_WIDTH = 8;
 const TIME_WIDTH = 7;
@@ -59,10 +58,10 @@ export function StepList({
             {row.status === 'running' ? (
               <Spinner />
             ) : (
-              <Tint color={COLOR[row.status]}>{MARK[row.status]}</Tint>
+              <Tint color={STATUS_COLOR[row.status].name}>{MARK[row.status]}</Tint>
             )}{' '}
             {head}{' '}
-            <Tint color={COLOR[row.status]} bold={row.status === 'running'}>
+            <Tint color={STATUS_COLOR[row.status].name} bold={row.status === 'running'}>
               {word}
             </Tint>
             {time}

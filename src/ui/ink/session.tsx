@@ -114,8 +114,11 @@ export class InkSession {
     this.#instance = undefined;
     // Let React commit the last store update before Ink writes its final frame.
     await new Promise((r) => setImmediate(r));
+    // Ask for the exit promise before unmounting: called afterwards, waitUntilExit adds a process 'beforeExit'
+    // listener that nothing removes, one per suspend (MaxListenersExceededWarning after a few edits).
+    const exited = instance.waitUntilExit().catch(() => undefined);
     instance.unmount();
-    await instance.waitUntilExit().catch(() => undefined);
+    await exited;
     instance.cleanup();
     this.#printedBefore = this.store.get().printed.length;
   }

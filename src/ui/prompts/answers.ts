@@ -1,8 +1,8 @@
 // The answers a person gives instead of (or on top of) a config file. Each question validates inline with the
 // same rules as the config file (src/config/rules.ts), so a bad value is asked again on the spot. Defaults come
 // from, in order: what is already set (config file / state), what preflight found on the cluster, the built-ins.
-import { confirm, input, number, select } from '@inquirer/prompts';
-import { defaultConfig } from '../../config/defaults.js';
+import { ANSWER_KEYS, type AnswerKey } from '../../config/answerKeys.js';
+import { defaultConfig, LIMITS } from '../../config/defaults.js';
 import {
   checkDnsLabel,
   checkGatewayName,
@@ -26,32 +26,11 @@ import {
   type VersionConfig,
   type WizardConfig,
 } from '../../config/types.js';
-import type { StepId } from '../../steps/types.js';
 import { editHosts } from './hosts.js';
 import { ask, type PromptIo, promptContext, requireInteractive } from './io.js';
+import { confirm, input, number, select } from './kit.js';
 
-export const ANSWER_KEYS = [
-  'namespace',
-  'app',
-  'image',
-  'versions',
-  'loadBalancer',
-  'api',
-  'build.enabled',
-  'gateway.name',
-  'gateway.selector',
-  'gateway.workloadNamespace',
-  'gateway.httpsRedirect',
-  'hosts',
-  'certs.storage',
-  'certs.keyType',
-  'certs.validityDays',
-  'verify.address',
-  'verify.httpPort',
-  'verify.httpsPort',
-] as const;
-/** Config keys the wizard can ask for, dotted like the config file. Asked in this order. */
-export type AnswerKey = (typeof ANSWER_KEYS)[number];
+export { ANSWER_KEYS, type AnswerKey };
 
 /** What a first interactive run without a config file asks (Enter keeps each default). */
 export const FIRST_RUN_KEYS: readonly AnswerKey[] = [
@@ -63,25 +42,6 @@ export const FIRST_RUN_KEYS: readonly AnswerKey[] = [
   'api',
   'hosts',
 ];
-
-/** The keys "edit the answers" asks for each step. */
-export const STEP_KEYS: Record<StepId, readonly AnswerKey[]> = {
-  preflight: [],
-  'build-image': ['build.enabled', 'image'],
-  'deploy-versions': ['image', 'versions', 'namespace', 'app'],
-  'define-subsets': ['loadBalancer'],
-  'add-hosts': ['hosts'],
-  'generate-certs': ['certs.keyType', 'certs.validityDays'],
-  'load-certs': ['certs.storage', 'gateway.workloadNamespace'],
-  'apply-gateway': [
-    'api',
-    'gateway.name',
-    'gateway.selector',
-    'gateway.workloadNamespace',
-    'gateway.httpsRedirect',
-  ],
-  verify: ['verify.address', 'verify.httpPort', 'verify.httpsPort'],
-};
 
 /** Values discovered on the cluster (preflight), offered as defaults. */
 export interface DiscoveredDefaults {
@@ -259,7 +219,7 @@ export async function askAnswers(partial: PartialConfig, opts: AskAnswersOptions
               message: 'Certificate validity (days)',
               default: certs.validityDays ?? base.certs.validityDays,
               required: true,
-              validate: (v) => checkIntRange(v, 1, 3650) ?? true,
+              validate: (v) => checkIntRange(v, ...LIMITS.validityDays) ?? true,
             },
             ctx,
           ),
@@ -308,15 +268,14 @@ function splitList(value: string): string[] {
     .filter(Boolean);
 }
 
+/** Every problem of the list at once ("V1" and "v_2" both named), not one per attempt. */
 export function checkVersionList(value: string): string | undefined {
   const names = splitList(value);
   if (names.length === 0) return 'list at least one version, e.g. v1, v2';
-  for (const name of names) {
-    const err = checkDnsLabel(name);
-    if (err) return err;
-  }
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  return dup ? `"${dup}" is listed twice` : undefined;
+  const problems = names.map((name) => checkDnsLabel(name)).filter((e): e is string => !!e);
+  const dups = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+  problems.push(...dups.map((d) => `"${d}" is listed twice`));
+  return problems.length ? problems.join('; ') : undefined;
 }
 
 function formatLabels(labels: Record<string, string>): string {

@@ -1,11 +1,11 @@
 // Before a step acts: go ahead (default) / edit the answers / skip / quit. In the Ink UI the plan was already
 // printed through PlanView; otherwise (showPlan) it is written here as text, redacted and cut to the width.
-import { select } from '@inquirer/prompts';
 import { UsageError } from '../../errors.js';
 import type { ConfirmChoice } from '../../runner/types.js';
 import type { StepId, StepPlan } from '../../steps/types.js';
 import { planText } from '../planText.js';
 import { ask, isInteractive, type PromptIo, promptContext } from './io.js';
+import { select } from './kit.js';
 
 export interface ConfirmOptions {
   io?: PromptIo;
@@ -14,6 +14,8 @@ export interface ConfirmOptions {
   width?: number;
   /** Steps that take no answers cannot offer "edit". */
   canEdit?: boolean;
+  /** Steps follow this one: offer "go ahead with all remaining steps" (default true). */
+  more?: boolean;
 }
 
 export async function confirmStep(
@@ -37,12 +39,19 @@ export async function confirmStep(
   const choices: { name: string; value: ConfirmChoice; description?: string }[] = [
     { name: 'Go ahead', value: 'go' },
   ];
+  if (opts.more ?? true) {
+    choices.push({
+      name: 'Go ahead with all remaining steps',
+      value: 'all',
+      description: 'no more questions before each step (--yes does this from the start)',
+    });
+  }
   if (opts.canEdit ?? true) {
     choices.push({ name: 'Edit the answers for this step', value: 'edit' });
   }
   choices.push(
     { name: 'Skip this step', value: 'skip', description: 'later steps that need it will refuse to run' },
-    { name: 'Quit (progress is saved; run again to resume)', value: 'quit' },
+    { name: 'Quit', value: 'quit', description: `progress is saved; --from ${id} resumes here` },
   );
   return ask(() => select<ConfirmChoice>({ message: `Run ${id}?`, choices, default: 'go' }, ctx));
 }

@@ -1,8 +1,8 @@
 // Where prompts read and write, and the two ways a prompt can end without an answer: no terminal to ask on
 // (UsageError naming the config key or flag, at once — never hang on a pipe) and Ctrl-C (InterruptedError, 130).
-import type { Context } from '@inquirer/type';
 import { InterruptedError, UsageError } from '../../errors.js';
 import { canPrompt } from '../env.js';
+import type { PromptContext } from './kit.js';
 
 export interface PromptIo {
   /** Default process.stdin. */
@@ -12,6 +12,8 @@ export interface PromptIo {
   /** Whether a person can answer; default: stdin is a TTY and CI is not set. */
   interactive?: boolean;
   signal?: AbortSignal;
+  /** One plain line per question (no cursor movement); default: TERM=dumb. */
+  plain?: boolean;
 }
 
 let processSignal: AbortSignal | undefined;
@@ -25,8 +27,9 @@ export function setPromptSignal(signal: AbortSignal | undefined): void {
 }
 
 /** The @inquirer context for every prompt: stderr unless told otherwise. */
-export function promptContext(io: PromptIo = {}): Context {
-  const ctx: Context = { output: io.output ?? process.stderr };
+export function promptContext(io: PromptIo = {}): PromptContext {
+  const ctx: PromptContext = { output: io.output ?? process.stderr };
+  if (io.plain !== undefined) ctx.plain = io.plain;
   if (io.input) ctx.input = io.input;
   const signal = io.signal ?? processSignal;
   if (signal) ctx.signal = signal;

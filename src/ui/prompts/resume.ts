@@ -1,10 +1,11 @@
 // A state file from an earlier run exists: continue where it stopped (default), start at a chosen step, or start
 // over (answers and progress forgotten; certificates are kept).
-import { select } from '@inquirer/prompts';
 import { UsageError } from '../../errors.js';
 import type { WizardState } from '../../state/types.js';
-import { STEP_IDS, type StepId } from '../../steps/types.js';
+import { STEP_IDS } from '../../steps/index.js';
+import type { StepId } from '../../steps/types.js';
 import { ask, isInteractive, type PromptIo, promptContext } from './io.js';
+import { select } from './kit.js';
 
 export type ResumeChoice =
   | { action: 'continue'; from: StepId }
@@ -17,7 +18,13 @@ export type ResumeChoice =
  */
 export async function askResume(
   state: WizardState,
-  opts: { io?: PromptIo; next?: StepId; done?: number } = {},
+  opts: {
+    io?: PromptIo;
+    next?: StepId;
+    done?: number;
+    /** Each step as the runner judges it now (the header's count and `wizard steps` agree with it). */
+    labels?: Partial<Record<StepId, string>>;
+  } = {},
 ): Promise<ResumeChoice> {
   const io = opts.io ?? {};
   if (!isInteractive(io)) {
@@ -49,7 +56,7 @@ export async function askResume(
   const pick = await ask(() =>
     select<Pick>(
       {
-        message: `An earlier run saved its answers (${done} of ${STEP_IDS.length} steps done, last ${state.updatedAt}). What now?`,
+        message: `An earlier run saved its answers (${done} of ${STEP_IDS.length} steps done, last ${state.updatedAt}${state.answersMode === 'client-dry-run' ? '; a client dry-run: nothing was applied' : ''}). What now?`,
         choices,
         default: next ? 'continue' : 'from',
       },
@@ -63,7 +70,7 @@ export async function askResume(
       {
         message: 'Start at which step?',
         choices: STEP_IDS.map((id, i) => ({
-          name: `${i + 1}. ${id.padEnd(16)} ${state.steps[id]?.status ?? 'pending'}`,
+          name: `${i + 1}. ${id.padEnd(16)} ${opts.labels?.[id] ?? state.steps[id]?.status ?? 'pending'}`,
           value: id,
         })),
         default: next ?? 'verify',

@@ -1,9 +1,9 @@
 // The objects a plan will write, computed without certificates: secret names depend only on the hosts, so
 // placeholder PEM yields the same object list (names, kinds, namespaces) the real run applies.
-import type { IstioApiVersion, WizardConfig } from '../../config/types.js';
-import type { ObjectRef } from '../../io/types.js';
-import { buildManifests } from '../../manifests/index.js';
-import type { CertBundle, K8sObject } from '../../manifests/types.js';
+import type { IstioApiVersion, WizardConfig } from '../config/types.js';
+import type { ObjectRef } from '../io/types.js';
+import { buildManifests } from '../manifests/index.js';
+import type { CertBundle, K8sObject } from '../manifests/types.js';
 
 export function placeholderCerts(config: WizardConfig): CertBundle {
   const hosts: CertBundle['hosts'] = {};
