@@ -4,19 +4,16 @@
 // through the real Envoy. The docker flow is test/stack/flow/tutorial.test.ts; this file proves the other engine
 // did the work: the tag is one docker never saw, podman's OCI manifest is what the registry holds, and docker's
 // store has no such image.
-import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { connectCluster } from '../../../src/io/kube/connect.js';
 import type { K8sObject } from '../../../src/manifests/types.js';
-import { runWizard } from '../../support/cli.js';
 import { FLASK_REPOSITORY } from '../engines/engines.js';
 import { stackSkipReason, useStack } from '../stack.js';
+import { curlGateway, expectOk, wizardOnStack } from '../wizardOnStack.js';
 
 const skip = await stackSkipReason('the podman flow (test/stack/flow)');
-const execFileP = promisify(execFile);
 const report = (line: string) => process.stderr.write(`[stack/flow podman] ${line}\n`);
 
 const TAG = 'built-by-podman';
@@ -33,11 +30,13 @@ describe.skipIf(skip)('the whole flow with podman on the real stack', () => {
   it('podman builds and pushes, the kubelet pulls that image, rollout waits for readiness, verify passes', async () => {
     const s = stack();
     const image = s.flaskImage(TAG);
-    const state = path.join(s.dir, 'state-podman');
-    const file = path.join(s.dir, 'podman.yaml');
-    await writeFile(
-      file,
-      `namespace: default
+    // Only podman's environment: if the wizard ran docker instead, docker would find no daemon.
+    const w = wizardOnStack(s, {
+      name: 'podman',
+      env: { ...s.env('podman'), DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+      timeoutMs: 900_000,
+    });
+    await w.write(`namespace: default
 app: flask
 image: ${image}
 versions:
@@ -51,17 +50,9 @@ ${Object.entries(HOSTS)
   .join('\n')}
 build:
   tool: podman
-`,
-    );
-    // Only podman's environment: if the wizard ran docker instead, docker would find no daemon.
-    const run = await runWizard(
-      ['--config', file, '--yes', '--kubeconfig', s.kubeconfig, '--state-dir', state],
-      {
-        timeoutMs: 900_000,
-        env: { ...s.env('podman'), DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
-      },
-    );
-    expect(run.code, run.stderr.slice(-4000)).toBe(0);
+`);
+    const run = await w.run();
+    expectOk(run);
     report(`the whole flow with a real podman build and push: ${run.ms} ms`);
     for (const step of [
       'preflight',
@@ -87,7 +78,7 @@ build:
 
     // The pods run the image the kubelet pulled from the registry (its digest), and were Ready — on the
     // readiness probe — before deploy-versions' rollout wait ended.
-    const saved = JSON.parse(await readFile(path.join(state, 'state.json'), 'utf8'));
+    const saved = JSON.parse(await readFile(path.join(w.state, 'state.json'), 'utf8'));
     const deployedAt = Date.parse(saved.steps['deploy-versions'].finishedAt);
     const cluster = await connectCluster({ kubeconfig: s.kubeconfig });
     try {
@@ -118,20 +109,11 @@ build:
 
     // Each host answers with its version through the real gateway, and verify agrees on its own.
     for (const [host, version] of Object.entries(HOSTS)) {
-      const { stdout } = await execFileP('curl', [
-        '-sS',
-        '--max-time',
-        '5',
-        '--resolve',
-        `${host}:80:${s.gatewayAddress}`,
-        `http://${host}/version`,
-      ]);
-      expect(stdout.trim()).toBe(version);
+      expect(await curlGateway(s.gatewayAddress, `http://${host}/version`)).toMatchObject({
+        status: 200,
+        body: version,
+      });
     }
-    const verify = await runWizard(
-      ['verify', '--config', file, '--kubeconfig', s.kubeconfig, '--state-dir', state],
-      { timeoutMs: 300_000, env: s.env('podman') },
-    );
-    expect(verify.code, verify.stderr.slice(-4000)).toBe(0);
+    expectOk(await w.run(['verify']), 'wizard verify');
   }, 1_800_000);
 });
