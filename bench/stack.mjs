@@ -18,6 +18,7 @@ import { execFile, spawn, spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { stringify } from 'yaml';
 import { importTs, repo } from './lib/importTs.mjs';
 
 const arg = (name, def) => {
@@ -132,39 +133,40 @@ async function nodeStartup() {
   return r.ms;
 }
 
-const flowConfig = (image) => `namespace: default
-app: flask
-image: ${image}
-versions:
-  - name: v1
-  - name: v2
-gateway:
-  name: flask-gateway
-hosts:
-  - name: ${E1}
-    protocol: HTTPS
-    tls: { mode: SIMPLE }
-    route: v2
-  - name: ${E2}
-    protocol: HTTP
-    route: v1
-build:
-  tool: docker
-`;
+/** A config for the flask app of the tutorial; its file is what `wizard --config` reads. */
+const appConfig = (image, { app = 'flask', gateway = 'flask-gateway', hosts, build }) =>
+  stringify({
+    namespace: 'default',
+    app,
+    image,
+    versions: [{ name: 'v1' }, { name: 'v2' }],
+    gateway: { name: gateway },
+    hosts,
+    build,
+  });
 
-const manyConfig = (image, n) => `namespace: default
-app: bench
-image: ${image}
-versions:
-  - name: v1
-  - name: v2
-gateway:
-  name: bench-gateway
-hosts:
-${Array.from({ length: n }, (_, i) => `  - { name: h${i}.bench.example.com, protocol: HTTP, route: ${i % 2 ? 'v1' : 'v2'} }`).join('\n')}
-build:
-  enabled: false
-`;
+// The tutorial's second stage, built and pushed with docker.
+const flowConfig = (image) =>
+  appConfig(image, {
+    hosts: [
+      { name: E1, protocol: 'HTTPS', tls: { mode: 'SIMPLE' }, route: 'v2' },
+      { name: E2, protocol: 'HTTP', route: 'v1' },
+    ],
+    build: { tool: 'docker' },
+  });
+
+// n HTTP hosts on a Gateway of their own, the image already in the registry.
+const manyConfig = (image, n) =>
+  appConfig(image, {
+    app: 'bench',
+    gateway: 'bench-gateway',
+    hosts: Array.from({ length: n }, (_, i) => ({
+      name: `h${i}.bench.example.com`,
+      protocol: 'HTTP',
+      route: i % 2 ? 'v1' : 'v2',
+    })),
+    build: { enabled: false },
+  });
 
 /** a. The whole flow, per step, image build apart. */
 async function benchFlow(s, out) {

@@ -36,21 +36,15 @@ describe.skipIf(skip)('the whole flow with podman on the real stack', () => {
       env: { ...s.env('podman'), DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
       timeoutMs: 900_000,
     });
-    await w.write(`namespace: default
-app: flask
-image: ${image}
-versions:
-  - name: v1
-  - name: v2
-gateway:
-  name: flask-gateway
-hosts:
-${Object.entries(HOSTS)
-  .map(([name, route]) => `  - name: ${name}\n    protocol: HTTP\n    route: ${route}`)
-  .join('\n')}
-build:
-  tool: podman
-`);
+    await w.write({
+      namespace: 'default',
+      app: 'flask',
+      image,
+      versions: [{ name: 'v1' }, { name: 'v2' }],
+      gateway: { name: 'flask-gateway' },
+      hosts: Object.entries(HOSTS).map(([name, route]) => ({ name, protocol: 'HTTP', route })),
+      build: { tool: 'podman' },
+    });
     const run = await w.run();
     expectOk(run);
     report(`the whole flow with a real podman build and push: ${run.ms} ms`);
