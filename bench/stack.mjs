@@ -15,7 +15,7 @@
 // Needs what the stack tier needs (root, the node and istio binaries that `npm test` / .ci/run build); without
 // them it prints SKIPPED and why. It takes the machine-wide stack lock, so it waits for a stack test running.
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -66,12 +66,12 @@ function run(cmd, args, env = {}) {
 
 const wizard = (args, env) => run(process.execPath, [WIZARD, ...args], env);
 
-function failed(what, r) {
-  const tail = r.lines
-    .slice(-30)
-    .map((l) => l.text)
-    .join('\n');
-  return new Error(`${what} exited ${r.code}:\n${tail}`);
+/** The run's end in the error; its whole stderr kept in a file (the stack's directory goes with the stack). */
+async function failed(what, r) {
+  const all = r.lines.map((l) => l.text);
+  const log = path.join(os.tmpdir(), `bench-stack-failure-${process.pid}-${Date.now()}.log`);
+  await writeFile(log, `${all.join('\n')}\n`);
+  return new Error(`${what} exited ${r.code} (whole stderr: ${log}):\n${all.slice(-30).join('\n')}`);
 }
 
 function curl(host, port, address, extra = []) {
@@ -189,7 +189,7 @@ async function benchFlow(s, out) {
     ['--config', file, '--yes', '--kubeconfig', s.kubeconfig, '--state-dir', state],
     s.env('docker'),
   );
-  if (r.code !== 0) throw failed('wizard --yes', r);
+  if (r.code !== 0) throw await failed('wizard --yes', r);
   const { steps, commands, lastCheck } = stepTimes(r.lines);
   progress('a. baseline: docker build --no-cache + docker push by hand …');
   const byHand = s.flaskImage('bench-by-hand');
@@ -347,7 +347,16 @@ async function benchVerify(s, image, out) {
     await writeFile(file, manyConfig(image, n));
     progress(`c. ${n} host(s): wizard --yes …`);
     const applied = await wizard([...common, '--yes'], s.env('docker'));
-    if (applied.code !== 0) throw failed(`wizard --yes (${n} hosts)`, applied);
+    if (applied.code !== 0) {
+      // What the failing checks read (the CA verify hands curl), seen right after the run.
+      const ca = path.join(state, 'certs', 'ca.crt');
+      const seen = await stat(ca).then(
+        (st) => `${ca}: ${st.size} bytes, mode ${(st.mode & 0o777).toString(8)}`,
+        (e) => `${ca}: ${e.code}`,
+      );
+      progress(`c. ${n} host(s) failed; ${seen}`);
+      throw await failed(`wizard --yes (${n} hosts)`, applied);
+    }
     const walls = [];
     const owns = [];
     const nodes = [];
@@ -357,7 +366,7 @@ async function benchVerify(s, image, out) {
       nodes.push(await nodeStartup());
       curls.push((await curl('h0.bench.example.com', 80, s.gatewayAddress)).ms);
       const v = await wizard(['verify', ...common, '-o', 'json'], s.env('docker'));
-      if (v.code !== 0) throw failed(`wizard verify (${n} hosts)`, v);
+      if (v.code !== 0) throw await failed(`wizard verify (${n} hosts)`, v);
       const report = JSON.parse(v.stdout);
       walls.push(v.ms);
       owns.push(report.durationMs);
