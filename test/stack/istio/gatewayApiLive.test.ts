@@ -7,7 +7,7 @@
 //
 // The Deployments roll out on the real node and the EndpointSlice controller writes the endpoints. Istio's
 // automated deployment is not run here (it needs istiod's injection webhook and a proxy image); its objects are
-// checked against the API server in test/cluster/gatewayApi.test.ts.
+// checked against the API server in test/steps/gatewayApi/cluster.test.ts.
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectCluster } from '../../../src/io/kube/connect.js';
