@@ -1,52 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, loadConfig, parseConfig, validateConfig } from '../../src/config/load.js';
-import type { WizardConfig } from '../../src/config/types.js';
+import { exampleConfig } from '../support/configs.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../assets/wizard.example.yaml', import.meta.url));
-
-const EXPECTED: WizardConfig = {
-  api: 'istio',
-  gatewayApi: { className: 'istio', deployment: 'attach' },
-  namespace: 'default',
-  app: 'flask',
-  image: 'python-flask-server:v2',
-  versions: [
-    { name: 'v1', replicas: 1 },
-    { name: 'v2', replicas: 1 },
-  ],
-  loadBalancer: 'RANDOM',
-  gateway: {
-    name: 'flask-gateway',
-    selector: { istio: 'ingressgateway' },
-    workloadNamespace: 'istio-system',
-    httpsRedirect: false,
-    alsoMesh: false,
-  },
-  hosts: [
-    {
-      name: 'flask.example1.com',
-      protocol: 'HTTPS',
-      tls: { mode: 'SIMPLE' },
-      routes: [{ subset: 'v2', weight: 100 }],
-    },
-    {
-      name: 'flask.example2.com',
-      protocol: 'HTTPS',
-      tls: { mode: 'SIMPLE' },
-      routes: [{ subset: 'v1', weight: 100 }],
-    },
-  ],
-  certs: { storage: 'credentialName', keyType: 'ecdsa-p256', validityDays: 365 },
-  istio: { apiVersion: 'auto' },
-  build: { enabled: true },
-  verify: { timeoutSeconds: 120, samples: 100 },
-};
 
 describe('the example config', () => {
   it('loads to the expected normalised object, with no warnings', async () => {
     const { config, configDir, warnings } = await loadConfig(EXAMPLE);
-    expect(config).toStrictEqual(EXPECTED);
+    expect(config).toStrictEqual(exampleConfig());
     expect(configDir).toBe(fileURLToPath(new URL('../../assets', import.meta.url)));
     expect(warnings).toEqual([]);
   });
