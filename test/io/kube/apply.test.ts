@@ -6,14 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { KubeApiError } from '../../../src/io/kube/errors.js';
 import { buildManifests } from '../../../src/manifests/index.js';
 import type { K8sObject } from '../../../src/manifests/types.js';
-import {
-  exampleConfig,
-  fakeCerts,
-  meta,
-  skipReason,
-  useControlPlane,
-  weightedConfig,
-} from '../../support/apiserver.js';
+import { meta, skipReason, useControlPlane } from '../../support/apiserver.js';
+import { exampleConfig, fakeCerts, weightedConfig } from '../../support/configs.js';
 import { installCrds, wizardCrds } from '../../support/crds.js';
 import { writeStatus } from '../../support/gatewayStandIn.js';
 

@@ -15,7 +15,8 @@ import { buildDeployments } from '../../../src/manifests/deployments.js';
 import type { K8sObject } from '../../../src/manifests/types.js';
 import { deployVersionsStep } from '../../../src/steps/deploy-versions.js';
 import type { ProgressInfo } from '../../../src/steps/types.js';
-import { exampleConfig, meta, skipReason, useControlPlane } from '../../support/apiserver.js';
+import { meta, skipReason, useControlPlane } from '../../support/apiserver.js';
+import { exampleConfig } from '../../support/configs.js';
 import { noExec, testContext } from '../../support/context.js';
 import { writeStatus } from '../../support/gatewayStandIn.js';
 

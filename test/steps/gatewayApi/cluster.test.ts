@@ -16,12 +16,12 @@ import { defaultConfig } from '../../../src/config/defaults.js';
 import type { WizardConfig } from '../../../src/config/types.js';
 import type { WizardError } from '../../../src/errors.js';
 import type { LiveCluster } from '../../../src/io/kube/live.js';
-import { resolveFacts } from '../../../src/runner/facts.js';
 import { STEPS } from '../../../src/steps/index.js';
 import { runPreflight } from '../../../src/steps/preflight.js';
-import type { RuntimeFlags, StepContext, StepId, StepOutputs } from '../../../src/steps/types.js';
+import type { RuntimeFlags, StepId, StepOutputs } from '../../../src/steps/types.js';
 import { runTeardown, scanTeardown } from '../../../src/teardown/index.js';
 import { meta, skipReason, useControlPlane } from '../../support/apiserver.js';
+import { noExec, testContext } from '../../support/context.js';
 import { GATEWAY_API_CRDS, installCrds, wizardCrds } from '../../support/crds.js';
 import { startGatewayApiController } from '../../support/gatewayApiController.js';
 import { createGatewayStandIn, writeStatus } from '../../support/gatewayStandIn.js';
@@ -103,25 +103,19 @@ async function run(
     const step = STEPS.find((s) => s.id === id);
     if (!step) throw new Error(`no step ${id}`);
     logs[id] = [];
-    const ctx: StepContext = {
+    const ctx = testContext({
       config,
       configDir: stateDir,
       stateDir,
-      io: { cluster, exec: undefined as never },
+      io: { cluster, exec: noExec },
       flags: {
         mode: opts.mode ?? 'live',
-        yes: true,
-        includeSecrets: false,
-        forceConflicts: false,
         wait: (opts.mode ?? 'live') === 'live',
         waitTimeoutSeconds: opts.timeout ?? 30,
       },
       outputs,
-      facts: resolveFacts(config, outputs),
       log: (l) => logs[id]?.push(l),
-      progress: () => undefined,
-      signal: new AbortController().signal,
-    };
+    });
     outputs = { ...outputs, ...(await step.run(ctx)) };
   }
   return { logs, outputs };

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { WizardError } from '../../../src/errors.js';
 import { buildManifests } from '../../../src/manifests/index.js';
 import { runPreflight } from '../../../src/steps/preflight.js';
-import { exampleConfig, fakeCerts, skipReason, useControlPlane } from '../../support/apiserver.js';
+import { skipReason, useControlPlane } from '../../support/apiserver.js';
+import { exampleConfig, fakeCerts } from '../../support/configs.js';
 import { installCrds, serveOnly, wizardCrds } from '../../support/crds.js';
 import { createGatewayStandIn } from '../../support/gatewayStandIn.js';
 

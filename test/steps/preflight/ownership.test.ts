@@ -7,7 +7,8 @@ import { buildManifests } from '../../../src/manifests/index.js';
 import type { K8sObject } from '../../../src/manifests/types.js';
 import { foreignManagers } from '../../../src/steps/preflight/ownership.js';
 import { runPreflight } from '../../../src/steps/preflight.js';
-import { exampleConfig, fakeCerts, skipReason, useControlPlane } from '../../support/apiserver.js';
+import { skipReason, useControlPlane } from '../../support/apiserver.js';
+import { exampleConfig, fakeCerts } from '../../support/configs.js';
 import { installCrds, wizardCrds } from '../../support/crds.js';
 import { createGatewayStandIn } from '../../support/gatewayStandIn.js';
 
