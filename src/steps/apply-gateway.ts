@@ -1,6 +1,7 @@
 import { manifestsFor } from '../manifests/index.js';
 import { type ApplyStep, applyStep } from './applyStep.js';
 import { afterApplyGateway } from './gatewayApi/afterApply.js';
+import { beforeApplyGateway } from './gatewayApi/handOver.js';
 import { ISTIO_VERSION_FROM_PREFLIGHT } from './needs.js';
 
 /**
@@ -36,6 +37,17 @@ export const applyGatewayStep: ApplyStep<'apply-gateway', 'config' | 'facts' | '
         config,
         facts.istioApiVersion,
         outputs.preflight?.gatewayApi?.referenceGrantVersion,
+      ),
+    // A mode switch first hands each HTTPS host over through a warm route (gatewayApi/handOver.ts says why).
+    before: (ctx) =>
+      beforeApplyGateway(
+        ctx,
+        manifestsFor.applyGateway(
+          ctx.config,
+          ctx.facts.istioApiVersion,
+          ctx.outputs.preflight?.gatewayApi?.referenceGrantVersion,
+        ),
+        ctx.facts.istioApiVersion,
       ),
     after: (ctx, objects) => afterApplyGateway(ctx, objects, ctx.facts.istioApiVersion),
   });
