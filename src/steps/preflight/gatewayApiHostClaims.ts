@@ -11,7 +11,7 @@ import { attachedServiceName, GATEWAY_API_GROUP, GATEWAY_API_V1 } from '../../ma
 import { hostsOverlap } from '../../manifests/hostMatch.js';
 import { tlsSecretNames } from '../../manifests/secrets.js';
 import type { K8sObject } from '../../manifests/types.js';
-import { refsForMode } from '../gatewayApi/modeSwitch.js';
+import { refsForMode } from '../../plan/objects.js';
 import { type CheckResult, fail, pass, warn } from './result.js';
 
 export interface GatewayApiClaim {

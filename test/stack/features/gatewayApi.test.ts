@@ -1,21 +1,10 @@
-// api: gateway-api on the whole real stack (a real node with its kubelet, the Flask image pushed to the loopback
-// registry and pulled by the node, real pods behind the per-version Services, the Envoy gateway as a real pod),
-// driving the built `wizard` as a user runs it, attached to the existing istio-ingressgateway:
-// - the tutorial's three stages, the 80/20 split and the 301 redirect, each config run in both api modes: the same
-//   verify checks green in both, independent curl agreeing, and every switch between the modes done while a curl
-//   loop asks every host — no request may fail;
-// - every HTTPS host MUTUAL (spec.tls.frontend), with and without the client certificate;
-// - the status read back from istiod: a broken certificateRef (listener ResolvedRefs=False InvalidCertificateRef)
-//   and a route to a missing backend (BackendNotFound), both reported by name.
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { certPaths } from '../../../src/certs/store.js';
 import { connectCluster } from '../../../src/io/kube/connect.js';
 import type { K8sObject } from '../../../src/manifests/types.js';
-import { runWizard } from '../../support/cli.js';
 import { pushFlaskImage } from '../engines/engines.js';
 import { type Stack, stackSkipReason, useStack } from '../stack.js';
+import { type WizardOnStack, wizardOnStack } from '../wizardOnStack.js';
 import {
   type Api,
   answersRight,
@@ -56,24 +45,19 @@ async function backendPolicies(s: Stack): Promise<Record<string, string>> {
 describe.skipIf(skip)('api: gateway-api on the real stack', () => {
   const stack = useStack({ gatewayApi: true });
   let image = '';
-  const state = (s: Stack) => path.join(s.dir, 'state');
-  const ca = (s: Stack) => path.join(state(s), 'certs', 'ca.crt');
+  const setups = new WeakMap<Stack, WizardOnStack>();
+  const on = (s: Stack) => {
+    const w = setups.get(s) ?? wizardOnStack(s, { name: 'modes', env: s.env() });
+    setups.set(s, w);
+    return w;
+  };
+  const state = (s: Stack) => on(s).state;
+  const ca = (s: Stack) => on(s).ca;
+  /** The stage's config in `api` mode, written as `<api>.yaml` and run (`--yes` unless other args are given). */
   const wizard = async (s: Stack, api: Api, stage: Stage, ...args: string[]) => {
-    const file = path.join(s.dir, `${api}.yaml`);
-    await writeFile(file, stageConfig(image, api, stage));
-    return runWizard(
-      [
-        ...(args.length ? args : ['--yes']),
-        '--config',
-        file,
-        '--kubeconfig',
-        s.kubeconfig,
-        '--state-dir',
-        state(s),
-        ...(args[0] === 'verify' ? [] : ['--wait-timeout', '120s']),
-      ],
-      { timeoutMs: 600_000, env: s.env() },
-    );
+    await on(s).write(stageConfig(image, api, stage), `${api}.yaml`);
+    const argv = args.length ? args : ['--yes'];
+    return on(s).run(args[0] === 'verify' ? argv : [...argv, '--wait-timeout', '120s']);
   };
 
   /** The independent curl checks of a stage, the same in both modes. */
@@ -328,9 +312,8 @@ describe.skipIf(skip)('api: gateway-api on the real stack', () => {
 
   it("Istio's automated deployment, live: what istiod does here, and the wizard names the condition instead of hanging", async () => {
     const s = stack();
-    const file = path.join(s.dir, 'automated.yaml');
-    await writeFile(
-      file,
+    const auto = wizardOnStack(s, { name: 'automated', env: s.env() });
+    await auto.write(
       `api: gateway-api
 namespace: default
 app: flask
@@ -349,20 +332,7 @@ build:
   enabled: false
 `,
     );
-    const r = await runWizard(
-      [
-        '--yes',
-        '--config',
-        file,
-        '--kubeconfig',
-        s.kubeconfig,
-        '--state-dir',
-        path.join(s.dir, 'auto-state'),
-        '--wait-timeout',
-        '45s',
-      ],
-      { timeoutMs: 300_000, env: s.env() },
-    );
+    const r = await auto.run(['--yes', '--wait-timeout', '45s'], { timeoutMs: 300_000 });
     const cluster = await connectCluster({ kubeconfig: s.kubeconfig });
     try {
       const gw = await cluster.get({

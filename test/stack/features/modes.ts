@@ -1,11 +1,8 @@
 // What the gateway-api tests on the real stack share: the tutorial's stages as configs in either api mode, the
 // independent curl checks each stage must pass (the same in both modes), and a curl loop that counts every
 // failed request while a mode switch runs.
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
-
-const execFileP = promisify(execFile);
+import { type CurlAnswer, checkLines, curlGateway } from '../wizardOnStack.js';
 
 export type Api = 'istio' | 'gateway-api';
 export type Host = { name: string; https: boolean; route: string | { v1: number; v2: number } };
@@ -77,43 +74,21 @@ verify:
 `;
 }
 
-export interface Answer {
-  status: number;
-  body: string;
-  /** curl's exit code: 0 when an HTTP answer came */
-  exit: number;
-  location?: string;
-}
+export type Answer = CurlAnswer;
 
-/** curl as a person would (--cacert, never -k): the status and body, or curl's exit code when no answer came. */
-export async function ask(
+/** curlGateway (wizardOnStack.ts) by host and protocol: the stage's hosts are asked over their own protocol. */
+export function ask(
   address: string,
   host: string,
   https: boolean,
   opts: { ca?: string; path?: string; client?: { cert: string; key: string } } = {},
 ): Promise<Answer> {
-  const port = https ? 443 : 80;
-  const args = ['-sS', '-o', '-', '-w', '\n%{http_code} %{redirect_url}', '--max-time', '5'];
-  if (https && opts.ca) args.push('--cacert', opts.ca);
-  if (opts.client) args.push('--cert', opts.client.cert, '--key', opts.client.key);
-  args.push(
-    '--resolve',
-    `${host}:${port}:${address}`,
-    `${https ? 'https' : 'http'}://${host}${opts.path ?? '/version'}`,
-  );
-  try {
-    const { stdout } = await execFileP('curl', args);
-    const lines = stdout.trimEnd().split('\n');
-    const [status, location] = (lines.pop() ?? '').split(' ');
-    return {
-      status: Number(status),
-      body: lines.join('\n').trim(),
-      exit: 0,
-      location: location || undefined,
-    };
-  } catch (e) {
-    return { status: 0, body: '', exit: (e as { code?: number }).code ?? -1 };
-  }
+  return curlGateway(address, `${https ? 'https' : 'http'}://${host}${opts.path ?? '/version'}`, {
+    ca: https ? opts.ca : undefined,
+    cert: opts.client?.cert,
+    key: opts.client?.key,
+    maxTime: 5,
+  });
 }
 
 /** What a correct answer for a host is: its version, or either version of a split. */
@@ -160,10 +135,7 @@ export function curlLoop(address: string, ca: string, stage: Stage): { stop: () 
 
 /** verify's check lines (✓/✗ and the title), without the timings and observed shares that differ per run. */
 export function checkTitles(stderr: string): string[] {
-  return stderr
-    .split('\n')
-    .map((l) => l.replace(/^\[\d+\/\d+\] verify: /, '').trim())
-    .filter((l) => /^[✓✗] /.test(l))
+  return checkLines(stderr)
     .map((l) =>
       l
         .replace(/:[^:]* \(\d+ attempts?, \d+ ms\)$/, '')
