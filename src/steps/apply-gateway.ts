@@ -39,15 +39,6 @@ export const applyGatewayStep: ApplyStep<'apply-gateway', 'config' | 'facts' | '
         outputs.preflight?.gatewayApi?.referenceGrantVersion,
       ),
     // A mode switch first hands each HTTPS host over through a warm route (gatewayApi/handOver.ts says why).
-    before: (ctx) =>
-      beforeApplyGateway(
-        ctx,
-        manifestsFor.applyGateway(
-          ctx.config,
-          ctx.facts.istioApiVersion,
-          ctx.outputs.preflight?.gatewayApi?.referenceGrantVersion,
-        ),
-        ctx.facts.istioApiVersion,
-      ),
+    before: (ctx) => beforeApplyGateway(ctx, ctx.facts.istioApiVersion),
     after: (ctx, objects) => afterApplyGateway(ctx, objects, ctx.facts.istioApiVersion),
   });

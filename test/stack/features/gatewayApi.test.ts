@@ -84,7 +84,7 @@ describe.skipIf(skip)('api: gateway-api on the real stack', () => {
       if (h.https) {
         const plain = await ask(a, h.name, false, { path: '/version/x?a=1' });
         if (stage.httpsRedirect)
-          expect(plain).toMatchObject({ status: 301, location: `https://${h.name}/version/x?a=1` });
+          expect(plain).toMatchObject({ status: 301, redirect: `https://${h.name}/version/x?a=1` });
         else expect(plain.status, `${h.name} must not be served over plain HTTP`).toBe(404);
       } else {
         const tls = await ask(a, h.name, true, { ca: ca(s) });
