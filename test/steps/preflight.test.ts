@@ -1,4 +1,9 @@
-// Preflight against a real API server with the real Istio CRDs and an ingress gateway stand-in.
+// Preflight against a real API server with the real Istio CRDs and an ingress gateway stand-in
+// (test/support/gatewayStandIn.ts: the gateway's pods, Service and load-balancer address written through the status
+// subresources). It stays because these are cluster shapes the real stack (one node, one LoadBalancer address,
+// test/stack/**) is not: a load balancer with a hostname, one still pending on kind with the NodePort fallback, a
+// gateway under other labels, restricted users, foreign owners. Preflight on the real gateway runs in every stack
+// test's `wizard --yes`.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

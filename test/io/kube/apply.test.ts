@@ -1,5 +1,7 @@
 // Server-side apply against a real kube-apiserver with the real Istio CRDs: outcomes, idempotency, dry-run,
 // field conflicts, validation errors.
+// One test writes a status as a controller would (writeStatus): an apply right after a status write must still be
+// unchanged, a moment the test has to choose, which real controllers do not let it.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KubeApiError } from '../../../src/io/kube/errors.js';
 import { buildManifests } from '../../../src/manifests/index.js';
