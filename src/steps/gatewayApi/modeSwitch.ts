@@ -105,7 +105,12 @@ export async function removeOldMode(
       log(`${outcome.padEnd(10)} ${refString(r)} (api: ${from}, replaced)`);
     }
   };
-  await pause('for the gateway to receive the new routing before the old Gateway goes');
+  // After a hand-over (handOver.ts) the old Gateway is gone already: this pause lets the exact hosts arrive first.
+  await pause(
+    gateways.length
+      ? 'for the gateway to receive the new routing before the old Gateway goes'
+      : 'for the gateway to receive the new routing before the old routes and backends go',
+  );
   await remove(gateways);
   if (gateways.length && rest.length)
     await pause('for the gateway to drop the old Gateway before its routes and backends go');

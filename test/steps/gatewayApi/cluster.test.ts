@@ -1,7 +1,7 @@
 // api: gateway-api against a real API server with the real Gateway API v1.6.1 and Istio 1.30.3 CRDs: the wizard's
 // real steps (preflight → apply-gateway), the status wait on conditions a controller stand-in derives from the real
 // objects, a server dry-run, a mode switch in both directions and teardown of either mode.
-// Stand-ins, and why they stay here although the real stack (test/stack/istio/gatewayApiLive.test.ts: a real node,
+// Stand-ins, and why they stay here although the real stack (test/stack/features/gatewayApi.test.ts: a real node,
 // istiod writing the conditions) now runs the same flow, InvalidCertificateRef, BackendNotFound and both switches:
 // - the controller stand-in (test/support/gatewayApiController.ts) is the only way to reach AddressNotAssigned on a
 //   kind cluster (kind cannot run here), and to pause at the moment the new Gateway is first Programmed, to prove
