@@ -9,7 +9,7 @@ import type { LiveCluster } from '../../../src/io/kube/live.js';
 import { buildManifests } from '../../../src/manifests/index.js';
 import { runPreflight } from '../../../src/steps/preflight.js';
 import { skipReason, useControlPlane } from '../../support/apiserver.js';
-import { exampleConfig, fakeCerts, https } from '../../support/configs.js';
+import { exampleConfig, fakeCerts, httpsHost } from '../../support/configs.js';
 import { GATEWAY_API_CRDS, installCrds, wizardCrds } from '../../support/crds.js';
 import { createGatewayStandIn } from '../../support/gatewayStandIn.js';
 
@@ -29,7 +29,7 @@ function config(namespace: string, api: WizardConfig['api'], hosts: string[]): W
   const c = exampleConfig();
   c.api = api;
   c.namespace = namespace;
-  c.hosts = hosts.map((h, i) => https(h, i % 2 ? 'v1' : 'v2'));
+  c.hosts = hosts.map((h, i) => httpsHost(h, i % 2 ? 'v1' : 'v2'));
   return c;
 }
 
