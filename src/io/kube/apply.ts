@@ -1,6 +1,9 @@
 // Server-side apply, one object at a time, and delete. The outcome (created / configured / unchanged) comes from
 // comparing the object's resourceVersion before and after: a no-op apply does not write to etcd, so it keeps its
-// resourceVersion — which is also how a second run of the same plan proves it changes nothing.
+// resourceVersion — which is also how a second run of the same plan proves it changes nothing. On a real cluster
+// controllers write status meanwhile (istiod on Gateways and HTTPRoutes, the deployment controller on Deployments),
+// which moves the resourceVersion too: for an object with a generation, the same generation, labels, annotations
+// and fields of ours means our apply changed nothing.
 import { MANAGER } from '../../config/types.js';
 import { WizardError } from '../../errors.js';
 import { stableStringify } from '../../lib/stableJson.js';
@@ -71,10 +74,12 @@ export async function applyObject(
   const prior = ctx.dryRun ? undefined : await priorFromList(ctx, obj, info);
   let before: { status: number; body?: K8sObject } | undefined;
   if (!prior) before = await ctx.transport.send({ method: 'GET', path, what: `read ${ref}`, allow: [404] });
-  const priorRv = prior
-    ? prior.rv
-    : (before?.body?.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
-  const existed = prior ? prior.rv !== undefined : before?.status !== 404;
+  const priorMeta = prior
+    ? prior.meta
+    : before?.status === 404
+      ? undefined
+      : (before?.body?.metadata as Meta);
+  const existed = priorMeta !== undefined;
 
   const res = await ctx.transport.send({
     method: 'PATCH',
@@ -97,8 +102,9 @@ export async function applyObject(
     dryRun: ctx.dryRun,
     existed,
     status: res.status,
-    priorRv,
-    newRv: res.body?.metadata?.resourceVersion,
+    ours: (m) => ourChange(m, ctx.fieldManager),
+    prior: priorMeta,
+    after: res.body?.metadata as Meta | undefined,
     same: () => sameObject(before?.body, res.body),
   });
   return notes.length ? { ref, outcome, notes } : { ref, outcome };
@@ -108,8 +114,9 @@ function decideOutcome(o: {
   dryRun: boolean;
   existed: boolean;
   status: number;
-  priorRv?: string;
-  newRv?: string;
+  prior?: Meta;
+  after?: Meta;
+  ours: (m: Meta | undefined) => string;
   same: () => boolean;
 }): ApplyOutcome {
   // A dry run keeps the stored resourceVersion: compare the content instead.
@@ -117,13 +124,33 @@ function decideOutcome(o: {
   if (o.status === 201) return 'created';
   // 200 for an object our list did not have: someone else created it meanwhile, and we changed or adopted it.
   if (!o.existed) return 'configured';
-  return o.priorRv === o.newRv ? 'unchanged' : 'configured';
+  if (o.prior?.resourceVersion === o.after?.resourceVersion) return 'unchanged';
+  return o.prior?.generation !== undefined && o.ours(o.prior) === o.ours(o.after)
+    ? 'unchanged'
+    : 'configured';
+}
+
+/** The metadata kept of an object before and after its apply. */
+type Meta = {
+  resourceVersion?: string;
+  generation?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  managedFields?: { manager?: string; operation?: string; subresource?: string; fieldsV1?: unknown }[];
+};
+
+/** What our apply can change on an object with a generation: the generation (spec), labels, annotations, our fields. */
+function ourChange(m: Meta | undefined, manager: string): string {
+  const mine = m?.managedFields?.find(
+    (f) => f.manager === manager && f.operation === 'Apply' && !f.subresource,
+  );
+  return stableStringify([m?.generation, m?.labels ?? {}, m?.annotations ?? {}, mine?.fieldsV1 ?? null]);
 }
 
 /** A per-kind-and-namespace list of resourceVersions, valid briefly, each entry used once. */
 export interface VersionList {
   at: number;
-  list: Promise<Map<string, string> | undefined>;
+  list: Promise<Map<string, Meta> | undefined>;
   /** Names already applied from this list: a later apply of them GETs (status writes may have moved them on). */
   used: Set<string>;
 }
@@ -139,7 +166,7 @@ async function priorFromList(
   ctx: ApplyContext,
   obj: K8sObject,
   info: ResourceInfo,
-): Promise<{ rv: string | undefined } | undefined> {
+): Promise<{ meta: Meta | undefined } | undefined> {
   const ns = info.namespaced ? (obj.metadata.namespace ?? '') : '';
   const key = `${obj.apiVersion}|${obj.kind}|${ns}`;
   let entry = ctx.versions.get(key);
@@ -152,19 +179,19 @@ async function priorFromList(
   const map = await entry.list;
   if (!map) return undefined;
   entry.used.add(name);
-  return { rv: map.get(name) };
+  return { meta: map.get(name) };
 }
 
 async function listVersions(
   ctx: ApplyContext,
   obj: K8sObject,
   info: ResourceInfo,
-): Promise<Map<string, string>> {
+): Promise<Map<string, Meta>> {
   const path = objectPath(
     { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace },
     info,
   );
-  const out = new Map<string, string>();
+  const out = new Map<string, Meta>();
   let cont: string | undefined;
   do {
     const res = await ctx.transport.send({
@@ -174,7 +201,7 @@ async function listVersions(
       accept: METADATA_LIST,
       what: `list ${obj.kind} metadata`,
     });
-    for (const item of res.body?.items ?? []) out.set(item.metadata.name, item.metadata.resourceVersion);
+    for (const item of res.body?.items ?? []) out.set(item.metadata.name, item.metadata);
     cont = res.body?.metadata?.continue || undefined;
   } while (cont);
   return out;

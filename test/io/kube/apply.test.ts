@@ -259,6 +259,29 @@ describe.skipIf(skipReason)('server-side apply (real API server)', () => {
     expect((await c.apply(dep)).outcome).toBe('unchanged');
   });
 
+  it('a status write between the list and the apply (a controller, mid-run) is not a change of ours', async () => {
+    const { connect } = suite();
+    const setup = await connect();
+    const dep = structuredClone(plan.find((o) => o.kind === 'Deployment') as K8sObject);
+    dep.metadata.name = 'status-races';
+    const other = structuredClone(dep);
+    other.metadata.name = 'status-races-other';
+    await setup.apply(dep);
+    await setup.apply(other);
+    const status = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'status-races' };
+    const c = await connect();
+    expect((await c.apply(other)).outcome).toBe('unchanged'); // lists the namespace's Deployments once
+    await writeStatus(c, status, { observedGeneration: 1, replicas: 2 }); // after the list: its version is behind
+    expect((await c.apply(dep)).outcome).toBe('unchanged');
+    // and a real change of ours after a status write is still seen
+    const relabelled = structuredClone(dep);
+    relabelled.metadata.labels = { ...relabelled.metadata.labels, tier: 'web' };
+    const d = await connect();
+    expect((await d.apply(other)).outcome).toBe('unchanged');
+    await writeStatus(d, status, { observedGeneration: 1, replicas: 3 });
+    expect((await d.apply(relabelled)).outcome).toBe('configured');
+  });
+
   it('delete reports deleted, then absent', async () => {
     const { admin } = suite();
     const obj: K8sObject = {
