@@ -55,7 +55,7 @@ export function findHostClaims(gateways: K8sObject[], config: WizardConfig): Hos
   for (const gw of gateways) {
     const owner = `${gw.metadata.namespace ?? ''}/${gw.metadata.name}`;
     if (owner === self) continue;
-    const wizard = (gw.metadata.labels ?? {})[MANAGED_BY_LABEL] === MANAGER;
+    const wizard = gw.metadata.labels?.[MANAGED_BY_LABEL] === MANAGER;
     const servers = (gw.spec?.servers ?? []) as ServerLike[];
     if (wizard) {
       const listed = new Set(servers.flatMap((s) => (s.hosts ?? []).map(bareHost)));
