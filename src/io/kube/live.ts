@@ -149,17 +149,19 @@ export class LiveCluster implements ClusterIo {
   }
 
   async accessReview(q: AccessQuestion): Promise<AccessAnswer> {
+    const kind = q.user ? 'SubjectAccessReview' : 'SelfSubjectAccessReview';
     const res = await this.transport.send({
       method: 'POST',
-      path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+      path: `/apis/authorization.k8s.io/v1/${kind.toLowerCase()}s`,
       body: {
         apiVersion: 'authorization.k8s.io/v1',
-        kind: 'SelfSubjectAccessReview',
+        kind,
         spec: {
           resourceAttributes: { verb: q.verb, group: q.group, resource: q.resource, namespace: q.namespace },
+          ...(q.user ? { user: q.user } : {}),
         },
       },
-      what: `check permission ${q.verb} ${q.resource}`,
+      what: `check permission ${q.verb} ${q.resource}${q.user ? ` for ${q.user}` : ''}`,
     });
     const st = res.body?.status ?? {};
     const reason = st.reason || st.evaluationError || undefined;
