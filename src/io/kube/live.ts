@@ -168,6 +168,22 @@ export class LiveCluster implements ClusterIo {
     return { allowed: st.allowed === true, ...(reason ? { reason } : {}) };
   }
 
+  async podLog(
+    namespace: string,
+    pod: string,
+    container: string,
+    opts: { previous: boolean; tailLines: number },
+  ): Promise<string> {
+    const res = await this.transport.send({
+      method: 'GET',
+      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`,
+      query: { container, previous: String(opts.previous), tailLines: String(opts.tailLines) },
+      accept: 'text/plain',
+      what: `read the log of ${namespace}/${pod} container ${container}`,
+    });
+    return typeof res.body === 'string' ? res.body : '';
+  }
+
   async waitForRollout(namespace: string, name: string, opts: RolloutWaitOptions): Promise<void> {
     // A server dry run persisted nothing: there is no rollout to wait for.
     if (this.opts.dryRunServer) return;
