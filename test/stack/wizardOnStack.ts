@@ -22,8 +22,6 @@ export interface WizardOptions {
   name?: string;
   /** environment for every run, e.g. a Stack's env('docker') that points the wizard at the stack's engines */
   env?: Record<string, string>;
-  /** arguments appended to every run (e.g. ['--wait-timeout', '60s']) */
-  args?: string[];
   /** how long a run may take before it is killed; default 10 minutes */
   timeoutMs?: number;
 }
@@ -46,12 +44,27 @@ export interface WizardOnStack {
   write(config: string | object, name?: string): Promise<string>;
   /** `wizard ARGS --config FILE --kubeconfig K --state-dir STATE` (ARGS default `--yes`). */
   run(args?: string[], opts?: RunOptions): Promise<CliResult>;
+  /** `wizard --yes`, then `wizard verify`, each asserted to exit 0 (the usual start of a stack test). */
+  setUp(opts?: RunOptions): Promise<{ run: CliResult; verify: CliResult }>;
 }
 
 export function wizardOnStack(target: WizardTarget, opts: WizardOptions = {}): WizardOnStack {
   const dir = path.join(target.dir, opts.name ?? 'wizard');
   const state = path.join(dir, 'state');
   let current = 'wizard.yaml';
+  const run = (args = ['--yes'], o: RunOptions = {}) =>
+    runWizard(
+      [
+        ...args,
+        '--config',
+        path.join(dir, o.config ?? current),
+        '--kubeconfig',
+        target.kubeconfig,
+        '--state-dir',
+        state,
+      ],
+      { env: { ...opts.env, ...o.env }, timeoutMs: o.timeoutMs ?? opts.timeoutMs ?? 600_000 },
+    );
   return {
     dir,
     state,
@@ -63,21 +76,13 @@ export function wizardOnStack(target: WizardTarget, opts: WizardOptions = {}): W
       current = name;
       return file;
     },
-    run(args = ['--yes'], o = {}) {
-      const file = path.join(dir, o.config ?? current);
-      return runWizard(
-        [
-          ...args,
-          '--config',
-          file,
-          '--kubeconfig',
-          target.kubeconfig,
-          '--state-dir',
-          state,
-          ...(opts.args ?? []),
-        ],
-        { env: { ...opts.env, ...o.env }, timeoutMs: o.timeoutMs ?? opts.timeoutMs ?? 600_000 },
-      );
+    run,
+    async setUp(o = {}) {
+      const up = await run(['--yes'], o);
+      expectOk(up, 'wizard --yes');
+      const verify = await run(['verify'], o);
+      expectOk(verify, 'wizard verify');
+      return { run: up, verify };
     },
   };
 }
