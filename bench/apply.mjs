@@ -21,7 +21,7 @@ export { startControlPlane } from './test/control-plane/controlPlane.ts';
 export { installCrds, wizardCrds } from './test/support/crds.ts';
 export { createGatewayStandIn } from './test/support/gatewayStandIn.ts';
 export { runPreflight } from './src/steps/preflight.ts';
-export { exampleConfig, fakeCerts, manyHostsConfig } from './test/cluster/configs.ts';
+export { exampleConfig, fakeCerts, manyHostsConfig } from './test/support/configs.ts';
 `;
 
 const cacheDir = path.join(repo, 'node_modules', '.cache');
