@@ -242,7 +242,7 @@ export async function rolloutFailure(
   );
 }
 
-/** The crashed instance's last log lines (the current one's if there is no previous); undefined if unreadable. */
+/** The crashed instance's last log lines (the current one's if there is no previous), or why they cannot be read. */
 async function lastLogLines(
   cluster: RolloutReader,
   namespace: string,
@@ -252,10 +252,13 @@ async function lastLogLines(
   const podLog = cluster.podLog?.bind(cluster);
   if (!podLog) return undefined;
   const read = (previous: boolean) => podLog(namespace, pod, container, { previous, tailLines: LOG_LINES });
-  const text = await read(true)
-    .catch(() => read(false))
-    .catch(() => undefined);
-  if (text === undefined) return undefined;
+  let text: string;
+  try {
+    text = await read(true).catch(() => read(false));
+  } catch (e) {
+    // Said, not hidden: the user then knows to run kubectl logs themselves, and why this could not.
+    return [`(unreadable: ${(e as Error).message.split('\n')[0]})`];
+  }
   return text
     .split('\n')
     .map((l) => l.trimEnd())
