@@ -178,7 +178,8 @@ export class LiveCluster implements ClusterIo {
       method: 'GET',
       path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`,
       query: { container, previous: String(opts.previous), tailLines: String(opts.tailLines) },
-      accept: 'text/plain',
+      // pods/log answers text/plain but negotiates only JSON/YAML/protobuf by name: a wildcard is what kubectl sends.
+      accept: '*/*',
       what: `read the log of ${namespace}/${pod} container ${container}`,
     });
     return typeof res.body === 'string' ? res.body : '';
