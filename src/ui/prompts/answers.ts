@@ -17,11 +17,8 @@ import {
 } from '../../config/rules.js';
 import {
   CERT_STORAGES,
-  type CertStorage,
   KEY_TYPES,
-  type KeyType,
   LOAD_BALANCERS,
-  type LoadBalancer,
   type RoutingApi,
   type VersionConfig,
   type WizardConfig,
@@ -42,6 +39,15 @@ export const FIRST_RUN_KEYS: readonly AnswerKey[] = [
   'api',
   'hosts',
 ];
+
+/** The questions that pick one allowed value, or yes or no: a message, and the values where there is a list. */
+const PICKS: Partial<Record<AnswerKey, { message: string; values?: readonly string[] }>> = {
+  loadBalancer: { message: 'Load balancer within a subset', values: LOAD_BALANCERS },
+  'build.enabled': { message: 'Build the image and load it into the cluster?' },
+  'gateway.httpsRedirect': { message: 'Redirect HTTP to HTTPS on HTTPS hosts?' },
+  'certs.storage': { message: 'How the gateway gets the certificates', values: CERT_STORAGES },
+  'certs.keyType': { message: 'Key type for generated certificates', values: KEY_TYPES },
+};
 
 /** Values discovered on the cluster (preflight), offered as defaults. */
 export interface DiscoveredDefaults {
@@ -81,7 +87,7 @@ export async function askAnswers(partial: PartialConfig, opts: AskAnswersOptions
   out.certs ??= {};
   out.verify ??= {};
   out.build ??= {};
-  const { gateway, certs, verify, build } = out;
+  const { gateway, certs, verify } = out;
 
   const text = (message: string, def: string | undefined, check: (v: string) => string | undefined) =>
     ask(() => input({ message, default: def, validate: (v) => check(v.trim()) ?? true }, ctx)).then((v) =>
@@ -106,6 +112,18 @@ export async function askAnswers(partial: PartialConfig, opts: AskAnswersOptions
     );
 
   for (const key of keys) {
+    const pick = PICKS[key];
+    if (pick) {
+      // Dotted keys live one section down (certs.keyType is out.certs.keyType); the default comes from the same place.
+      const [section, field] = key.includes('.') ? (key.split('.') as [string, string]) : [undefined, key];
+      const at = (section ? out[section as keyof PartialConfig] : out) as Record<string, unknown>;
+      const fallback = (section ? base[section as keyof WizardConfig] : base) as Record<string, unknown>;
+      const def = at[field] ?? fallback[field];
+      at[field] = pick.values
+        ? await choose(pick.message, pick.values, def as string)
+        : await yesNo(pick.message, def as boolean);
+      continue;
+    }
     switch (key) {
       case 'namespace': {
         const known = found.namespaces?.length ? ` (existing: ${shortList(found.namespaces)})` : '';
@@ -129,13 +147,6 @@ export async function askAnswers(partial: PartialConfig, opts: AskAnswersOptions
       case 'versions':
         out.versions = await askVersions(out.versions ?? base.versions, text);
         break;
-      case 'loadBalancer':
-        out.loadBalancer = await choose<LoadBalancer>(
-          'Load balancer within a subset',
-          LOAD_BALANCERS,
-          out.loadBalancer ?? base.loadBalancer,
-        );
-        break;
       case 'api':
         out.api = await ask(() =>
           select<RoutingApi>(
@@ -156,12 +167,6 @@ export async function askAnswers(partial: PartialConfig, opts: AskAnswersOptions
             },
             ctx,
           ),
-        );
-        break;
-      case 'build.enabled':
-        build.enabled = await yesNo(
-          'Build the image and load it into the cluster?',
-          build.enabled ?? base.build.enabled,
         );
         break;
       case 'gateway.name':
@@ -187,31 +192,11 @@ export async function askAnswers(partial: PartialConfig, opts: AskAnswersOptions
           checkNamespace,
         );
         break;
-      case 'gateway.httpsRedirect':
-        gateway.httpsRedirect = await yesNo(
-          'Redirect HTTP to HTTPS on HTTPS hosts?',
-          gateway.httpsRedirect ?? base.gateway.httpsRedirect,
-        );
-        break;
       case 'hosts': {
         const versions = (out.versions ?? base.versions).map((v) => v.name);
         out.hosts = await editHosts(out.hosts ?? [], versions, { io });
         break;
       }
-      case 'certs.storage':
-        certs.storage = await choose<CertStorage>(
-          'How the gateway gets the certificates',
-          CERT_STORAGES,
-          certs.storage ?? base.certs.storage,
-        );
-        break;
-      case 'certs.keyType':
-        certs.keyType = await choose<KeyType>(
-          'Key type for generated certificates',
-          KEY_TYPES,
-          certs.keyType ?? base.certs.keyType,
-        );
-        break;
       case 'certs.validityDays':
         certs.validityDays = await ask(() =>
           number(
