@@ -35,12 +35,16 @@ export interface ListQuery {
   metadataOnly?: boolean;
 }
 
-/** One SelfSubjectAccessReview question. `group` '' is the core group. */
+/**
+ * One access question: about the wizard's own user (SelfSubjectAccessReview), or with `user` about another one —
+ * e.g. the gateway's service account, asked as istiod asks it (SubjectAccessReview). `group` '' is the core group.
+ */
 export interface AccessQuestion {
   verb: string;
   group: string;
   resource: string;
   namespace?: string;
+  user?: string;
 }
 
 export interface AccessAnswer {

@@ -3,6 +3,7 @@
 import type { WizardConfig } from '../config/types.js';
 import { WizardError } from '../errors.js';
 import { resolvePorts, resolveTarget, type VerifyTarget } from '../verify/address.js';
+import { withClusterCauses } from '../verify/causes.js';
 import { plannedVerification, runVerification } from '../verify/run.js';
 import type { VerifyReport } from '../verify/types.js';
 import { CERTS_FROM_GENERATE_CERTS } from './needs.js';
@@ -101,6 +102,7 @@ export const verifyStep: Step<'verify', keyof Ctx> = {
       clearInterval(ticker);
     }
     if (!report.ok) {
+      if (!ctx.io.cluster.target().offline) report = await withClusterCauses(report, config, ctx.io.cluster);
       throw new WizardError(
         failureMessage(report),
         1,

@@ -4,7 +4,7 @@
  * `wizard ARGS --config FILE --kubeconfig K --state-dir STATE`, and curl --resolve against the gateway's address
  * (--cacert with the wizard's CA, never -k). One place for what every stack test repeated.
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'vitest';
@@ -31,6 +31,8 @@ export interface RunOptions {
   config?: string;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** the running wizard process and its stderr so far (to interrupt it at a chosen moment) */
+  onSpawn?: (child: ChildProcess, stderr: () => string) => void;
 }
 
 export interface WizardOnStack {
@@ -63,7 +65,11 @@ export function wizardOnStack(target: WizardTarget, opts: WizardOptions = {}): W
         '--state-dir',
         state,
       ],
-      { env: { ...opts.env, ...o.env }, timeoutMs: o.timeoutMs ?? opts.timeoutMs ?? 600_000 },
+      {
+        env: { ...opts.env, ...o.env },
+        timeoutMs: o.timeoutMs ?? opts.timeoutMs ?? 600_000,
+        onSpawn: o.onSpawn,
+      },
     );
   return {
     dir,

@@ -334,14 +334,16 @@ describe.skipIf(skipReason)('preflight (real API server)', () => {
 
       // The first setup itself (its own Gateway) passes the check, and so does a config with other hosts.
       expect((await preflight(admin, first)).lines).toContain(
-        'PASS  hosts: none is served by another wizard Gateway',
+        'PASS  hosts: none is served by another Gateway on this workload or another wizard setup',
       );
       const other = exampleConfig();
       other.namespace = 'second';
       other.hosts = [httpsHost('shop.example.org', 'v1')];
       const third = await preflight(admin, other);
       expect(third.err).toBeUndefined();
-      expect(third.lines).toContain('PASS  hosts: none is served by another wizard Gateway');
+      expect(third.lines).toContain(
+        'PASS  hosts: none is served by another Gateway on this workload or another wizard setup',
+      );
     } finally {
       for (const o of applied) {
         await admin.delete({
@@ -351,6 +353,41 @@ describe.skipIf(skipReason)('preflight (real API server)', () => {
           name: o.metadata.name,
         });
       }
+    }
+  });
+
+  it('a Gateway not made by the wizard on the same selector, port and host fails preflight (IST0145), naming it', async () => {
+    const { admin } = suite();
+    await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'legacy' } });
+    const handMade = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'hand-made', namespace: 'legacy' },
+      spec: {
+        selector: { istio: 'ingressgateway' },
+        servers: [
+          {
+            port: { number: 443, name: 'https', protocol: 'HTTPS' },
+            hosts: ['flask.example2.com'],
+            tls: { mode: 'SIMPLE', credentialName: 'legacy-cert' },
+          },
+        ],
+      },
+    };
+    await admin.apply(handMade);
+    try {
+      const { lines, err } = await preflight(admin, exampleConfig());
+      expect(err?.message).toMatch(/^preflight failed \(1 check\); nothing was written:/);
+      expect(lines).toContain(
+        "FAIL  host flask.example2.com: Gateway legacy/hand-made (not the wizard's) already has a server on port 443 for it on the same workload (selector istio=ingressgateway); this config's Gateway default/flask-gateway would conflict with it (istioctl analyze: IST0145 ConflictingGateways) and istiod would serve only one of them — fix: remove the host from Gateway legacy/hand-made (kubectl -n legacy edit gateway hand-made), or use another host name in this config",
+      );
+    } finally {
+      await admin.delete({
+        apiVersion: handMade.apiVersion,
+        kind: 'Gateway',
+        namespace: 'legacy',
+        name: 'hand-made',
+      });
     }
   });
 });

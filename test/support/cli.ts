@@ -1,5 +1,5 @@
 // Runs the built CLI as a user would: a real process, real streams, real exit code.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -14,7 +14,14 @@ export interface CliResult {
 
 export function runWizard(
   args: string[],
-  opts: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {},
+  opts: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    input?: string;
+    timeoutMs?: number;
+    /** the running process and its stderr so far, e.g. to send it SIGINT at a chosen moment */
+    onSpawn?: (child: ChildProcess, stderr: () => string) => void;
+  } = {},
 ): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
@@ -36,5 +43,6 @@ export function runWizard(
       resolve({ code, stdout, stderr, ms: Date.now() - started });
     });
     child.stdin.end(opts.input ?? '');
+    opts.onSpawn?.(child, () => stderr);
   });
 }

@@ -4,7 +4,9 @@ import { UsageError } from '../../errors.js';
 import { createExec } from '../../io/exec.js';
 import { loadState } from '../../state/index.js';
 import { resolveTarget } from '../../verify/address.js';
+import { withClusterCauses } from '../../verify/causes.js';
 import { runVerification } from '../../verify/run.js';
+import type { VerifyReport } from '../../verify/types.js';
 import { type CliArgs, runtimeFlags } from '../args.js';
 import { note } from '../out.js';
 import { oneShotAnswers } from './common.js';
@@ -27,7 +29,7 @@ export async function verifyCommand(args: CliArgs, env: { signal: AbortSignal })
   note(
     `verifying ${config.hosts.length} host(s) against ${target.address} (http ${target.httpPort}, https ${target.httpsPort})`,
   );
-  const report = await runVerification({
+  let report = await runVerification({
     config,
     certs: outputs['generate-certs'],
     ...target,
@@ -35,7 +37,36 @@ export async function verifyCommand(args: CliArgs, env: { signal: AbortSignal })
     log: note,
     signal: env.signal,
   });
+  if (!report.ok) report = await causesFromCluster(report, config, args);
   if (args.output === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   note(`${report.passed} passed, ${report.failed} failed (${(report.durationMs / 1000).toFixed(1)} s)`);
   return report.ok ? 0 : 1;
+}
+
+/**
+ * The failures' causes looked up in the cluster (which subset has no pods, whether the gateway may read its
+ * certificate), printed under the checks. Without a reachable cluster the curl diagnosis above is all there is.
+ */
+async function causesFromCluster(
+  report: VerifyReport,
+  config: Parameters<typeof withClusterCauses>[1],
+  args: CliArgs,
+): Promise<VerifyReport> {
+  let found: VerifyReport;
+  try {
+    const { connectCluster } = await import('../../io/kube/connect.js');
+    const cluster = await connectCluster({ kubeconfig: args.kubeconfig, context: args.context });
+    try {
+      found = await withClusterCauses(report, config, cluster);
+    } finally {
+      cluster.close();
+    }
+  } catch {
+    return report;
+  }
+  found.checks.forEach((c, i) => {
+    if (c.diagnosis === report.checks[i]?.diagnosis) return;
+    note(`✗ ${c.title}: ${c.diagnosis}${c.next ? `\n    next: ${c.next}` : ''}`);
+  });
+  return found;
 }

@@ -149,21 +149,40 @@ export class LiveCluster implements ClusterIo {
   }
 
   async accessReview(q: AccessQuestion): Promise<AccessAnswer> {
+    const kind = q.user ? 'SubjectAccessReview' : 'SelfSubjectAccessReview';
     const res = await this.transport.send({
       method: 'POST',
-      path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+      path: `/apis/authorization.k8s.io/v1/${kind.toLowerCase()}s`,
       body: {
         apiVersion: 'authorization.k8s.io/v1',
-        kind: 'SelfSubjectAccessReview',
+        kind,
         spec: {
           resourceAttributes: { verb: q.verb, group: q.group, resource: q.resource, namespace: q.namespace },
+          ...(q.user ? { user: q.user } : {}),
         },
       },
-      what: `check permission ${q.verb} ${q.resource}`,
+      what: `check permission ${q.verb} ${q.resource}${q.user ? ` for ${q.user}` : ''}`,
     });
     const st = res.body?.status ?? {};
     const reason = st.reason || st.evaluationError || undefined;
     return { allowed: st.allowed === true, ...(reason ? { reason } : {}) };
+  }
+
+  async podLog(
+    namespace: string,
+    pod: string,
+    container: string,
+    opts: { previous: boolean; tailLines: number },
+  ): Promise<string> {
+    const res = await this.transport.send({
+      method: 'GET',
+      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`,
+      query: { container, previous: String(opts.previous), tailLines: String(opts.tailLines) },
+      // pods/log answers text/plain but negotiates only JSON/YAML/protobuf by name: a wildcard is what kubectl sends.
+      accept: '*/*',
+      what: `read the log of ${namespace}/${pod} container ${container}`,
+    });
+    return typeof res.body === 'string' ? res.body : '';
   }
 
   async waitForRollout(namespace: string, name: string, opts: RolloutWaitOptions): Promise<void> {

@@ -9,9 +9,24 @@ import type { ListQuery, ObjectRef, RolloutWaitOptions } from '../types.js';
 export interface RolloutReader {
   get(ref: ObjectRef): Promise<K8sObject | undefined>;
   list(q: ListQuery): Promise<K8sObject[]>;
+  /** The container's log (its previous instance's with `previous`), last `tailLines` lines; where logs can be read. */
+  podLog?(
+    namespace: string,
+    pod: string,
+    container: string,
+    opts: { previous: boolean; tailLines: number },
+  ): Promise<string>;
 }
 
 const POLL_MS = 1000;
+/**
+ * A container the kubelet has restarted this often and now backs off (CrashLoopBackOff) will not come up by
+ * itself: the wait stops there and says why instead of waiting out --wait-timeout.
+ */
+export const CRASH_LOOP_RESTARTS = 2;
+/** Log lines shown per crashing container (each cut at LOG_LINE_CHARS). */
+const LOG_LINES = 5;
+const LOG_LINE_CHARS = 200;
 
 /** Why a Deployment's rollout is not complete yet, or undefined when it is. */
 export function rolloutPending(dep: K8sObject | undefined): string | undefined {
@@ -28,6 +43,23 @@ export function rolloutPending(dep: K8sObject | undefined): string | undefined {
   if (total > updated) return `${total - updated} old replicas pending termination`;
   if (available < want) return `${available}/${want} replicas available`;
   return undefined;
+}
+
+/** The first container of these pods that crash-loops (CRASH_LOOP_RESTARTS restarts, now backing off), if any. */
+export function crashLooping(pods: K8sObject[]): string | undefined {
+  for (const pod of pods) {
+    for (const c of (pod.status?.containerStatuses ?? []) as ContainerStatus[]) {
+      if (c.state?.waiting?.reason === 'CrashLoopBackOff' && (c.restartCount ?? 0) >= CRASH_LOOP_RESTARTS)
+        return `container ${c.name} of pod ${pod.metadata.name} is in CrashLoopBackOff`;
+    }
+  }
+  return undefined;
+}
+
+function podSelector(dep: K8sObject): string {
+  return Object.entries((dep.spec?.selector?.matchLabels ?? {}) as Record<string, string>)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 }
 
 function deadlineExceeded(dep: K8sObject | undefined): boolean {
@@ -53,6 +85,17 @@ export async function waitForRollout(
     opts.onProgress?.({ label: `${label}: ${pending}`, elapsedMs, timeoutMs: opts.timeoutMs });
     if (elapsedMs >= opts.timeoutMs || deadlineExceeded(dep)) {
       throw await rolloutFailure(cluster, namespace, name, dep, pending, opts.timeoutMs);
+    }
+    // Every replica is of the new spec but not all are available: if one of them crash-loops, waiting is futile.
+    if (dep && pending.endsWith('available')) {
+      const pods = await cluster.list({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        namespace,
+        labelSelector: podSelector(dep),
+      });
+      const crash = crashLooping(pods);
+      if (crash) throw await rolloutFailure(cluster, namespace, name, dep, crash, opts.timeoutMs, elapsedMs);
     }
     await sleep(Math.min(POLL_MS, Math.max(0, opts.timeoutMs - elapsedMs)), opts.signal);
   }
@@ -88,13 +131,16 @@ export async function rolloutFailure(
   dep: K8sObject | undefined,
   pending: string,
   timeoutMs: number,
+  /** set when the wait stopped early (a crash loop), not at the timeout */
+  stoppedAfterMs?: number,
 ): Promise<WizardError> {
-  const head = `deployment ${namespace}/${name} did not become ready within ${Math.round(timeoutMs / 1000)}s (${pending})`;
+  const head =
+    stoppedAfterMs === undefined
+      ? `deployment ${namespace}/${name} did not become ready within ${Math.round(timeoutMs / 1000)}s (${pending})`
+      : `deployment ${namespace}/${name} will not become ready: ${pending} (stopped waiting after ${Math.round(stoppedAfterMs / 1000)}s)`;
   if (!dep) return new WizardError(head, undefined, 'was the deploy-versions step applied?');
 
-  const selector = Object.entries((dep.spec?.selector?.matchLabels ?? {}) as Record<string, string>)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
+  const selector = podSelector(dep);
   const [pods, events, ns] = await Promise.all([
     cluster.list({ apiVersion: 'v1', kind: 'Pod', namespace, labelSelector: selector }),
     cluster.list({ apiVersion: 'v1', kind: 'Event', namespace }).catch(() => [] as K8sObject[]),
@@ -125,6 +171,7 @@ export async function rolloutFailure(
       ...(pod.status?.containerStatuses ?? []),
     ];
     const reasons: string[] = [];
+    const logs: string[] = [];
     for (const c of statuses) {
       const w = c.state?.waiting;
       if (
@@ -143,6 +190,12 @@ export async function rolloutFailure(
         reasons.push(
           `container ${c.name}: CrashLoopBackOff, ${c.restartCount ?? 0} restarts${last ? ` (last exit code ${last.exitCode}${last.reason ? `, ${last.reason}` : ''})` : ''}`,
         );
+        const log = await lastLogLines(cluster, namespace, podName, c.name);
+        if (log !== undefined)
+          logs.push(
+            `  container ${c.name}'s last log lines${log.length ? ':' : ': (none)'}`,
+            ...log.map((l) => `    | ${l}`),
+          );
         hints.add(`see why it crashes: kubectl logs -n ${namespace} ${podName} -c ${c.name} --previous`);
       } else if (w?.reason) {
         reasons.push(`container ${c.name}: ${w.reason}${w.message ? ` (${w.message})` : ''}`);
@@ -172,7 +225,7 @@ export async function rolloutFailure(
     }
     const ready = statuses.length > 0 && statuses.every((c) => c.ready) && phase === 'Running';
     if (ready && reasons.length === 0) continue;
-    lines.push(`pod ${podName}: ${phase}${reasons.length ? ` — ${reasons.join('; ')}` : ''}`);
+    lines.push(`pod ${podName}: ${phase}${reasons.length ? ` — ${reasons.join('; ')}` : ''}`, ...logs);
     const podEvents = evs
       .filter(
         (e) => e.involvedObject?.kind === 'Pod' && e.involvedObject.name === podName && e.type === 'Warning',
@@ -187,4 +240,29 @@ export async function rolloutFailure(
     undefined,
     [...hints].join('; ') || undefined,
   );
+}
+
+/** The crashed instance's last log lines (the current one's if there is no previous), or why they cannot be read. */
+async function lastLogLines(
+  cluster: RolloutReader,
+  namespace: string,
+  pod: string,
+  container: string,
+): Promise<string[] | undefined> {
+  const podLog = cluster.podLog?.bind(cluster);
+  if (!podLog) return undefined;
+  const read = (previous: boolean) => podLog(namespace, pod, container, { previous, tailLines: LOG_LINES });
+  let text: string;
+  try {
+    text = await read(true).catch(() => read(false));
+  } catch (e) {
+    // Said, not hidden: the user then knows to run kubectl logs themselves, and why this could not.
+    return [`(unreadable: ${(e as Error).message.split('\n')[0]})`];
+  }
+  return text
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l !== '')
+    .slice(-LOG_LINES)
+    .map((l) => (l.length > LOG_LINE_CHARS ? `${l.slice(0, LOG_LINE_CHARS)}…` : l));
 }

@@ -6,8 +6,15 @@
  * namespace 0.0.0.0 means the namespace's own veth address only — an address the tier owns. The host end of the
  * pair is where istiod's xDS port and the test backends listen for it. No route leaves the pair (no default route,
  * no forwarding), and `close()` deleting the namespace removes the pair with it.
+ *
+ * `ip netns add` also leaves something on the host that `ip netns del` does not remove: the first add makes
+ * /run/netns a shared bind mount of itself (so the namespace files it mounts there propagate), and creates the
+ * directory if it is missing. close() undoes what this process made — the mount only if it was not a mount point
+ * before our first add, the directory only if it did not exist — and only once no namespace is left in it
+ * (another user's, or another of ours, keeps both).
  */
 import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const execFileP = promisify(execFile);
@@ -32,6 +39,52 @@ async function ip(args: string[]): Promise<string> {
     const err = e as { stderr?: string; message: string };
     throw new Error(`ip ${args.join(' ')} failed: ${(err.stderr ?? err.message).trim()}`);
   }
+}
+
+export const NETNS_DIR = '/run/netns';
+
+/**
+ * Whether `dir` is a mount point in this process's mount namespace: /proc/self/mountinfo (field 5, in mount order)
+ * lists one for it that no later mount on a parent directory hides (a tmpfs over /run hides /run/netns's).
+ */
+export function isMountPoint(dir: string): boolean {
+  const points = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '');
+  const at = points.lastIndexOf(dir);
+  if (at < 0) return false;
+  const hides = (p: string) => p !== '' && p !== '/' && dir.startsWith(`${p}/`);
+  return !points.slice(at + 1).some(hides);
+}
+
+/** What this process found before its first `ip netns add`, and how many of its namespaces are open. */
+const host = { checked: false, madeDir: false, madeMount: false, open: 0 };
+
+function beforeAdd(): void {
+  if (!host.checked) {
+    host.checked = true;
+    host.madeDir = !existsSync(NETNS_DIR);
+    host.madeMount = host.madeDir || !isMountPoint(NETNS_DIR);
+  }
+  host.open++;
+}
+
+/** After our last namespace is deleted: remove the mount and directory `ip netns add` made, if nothing else uses them. */
+async function afterDel(): Promise<void> {
+  host.open--;
+  if (host.open > 0 || !existsSync(NETNS_DIR)) return;
+  if (readdirSync(NETNS_DIR).length > 0) return;
+  if (host.madeMount && isMountPoint(NETNS_DIR))
+    await execFileP('umount', [NETNS_DIR]).catch(() => undefined);
+  if (host.madeDir && !isMountPoint(NETNS_DIR)) {
+    try {
+      rmdirSync(NETNS_DIR);
+    } catch {
+      /* someone made a namespace meanwhile */
+    }
+  }
+  // A later add starts from what is there then.
+  host.checked = false;
 }
 
 /** A /29 in 10.254.0.0/16 that no host route or address covers yet (10.254/16 is outside the tier's other ranges). */
@@ -64,10 +117,12 @@ export async function createGatewayNetns(tag: string, backends = 0): Promise<Gat
     await ip(['netns', 'del', name]).catch(() => undefined);
     // The namespace end's deletion takes the host end with it; make sure.
     await ip(['link', 'del', hostIf]).catch(() => undefined);
+    await afterDel();
   };
   try {
-    await ip(['netns', 'add', name]);
+    beforeAdd();
     made = true;
+    await ip(['netns', 'add', name]);
     await ip(['link', 'add', hostIf, 'type', 'veth', 'peer', 'name', nsIf]);
     await ip(['link', 'set', nsIf, 'netns', name]);
     await ip(['addr', 'add', `${hostIP}/29`, 'dev', hostIf]);
