@@ -1,5 +1,10 @@
 // A tiny tmux driver for pseudo-terminal tests: a real TTY for the wizard, keys in with send-keys, the screen
 // out with capture-pane. tmux is a test dependency (Debian/Ubuntu package `tmux`).
+//
+// Each session runs on a tmux server of its own (`-L`, a socket named for this process and session, no config
+// file). On the shared default socket, killing the last session makes that server exit, and a `new-session` from
+// a test file running beside it (or from anyone else on the machine) that reached the exiting server failed with
+// "server exited unexpectedly" — about one run in three with the tmux files in parallel.
 import { execFileSync } from 'node:child_process';
 
 export function hasTmux(): boolean {
@@ -15,12 +20,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class TmuxSession {
   readonly name: string;
+  /** `tmux -L <socket> -f /dev/null`: this session's own server. */
+  readonly #server: string[];
 
   /** Starts `command` (a shell string: it may redirect stdout) in a detached session of the given size. */
   constructor(command: string, opts: { width?: number; height?: number; env?: Record<string, string> } = {}) {
     this.name = `wiz-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    this.#server = ['-L', this.name, '-f', '/dev/null'];
     const env = Object.entries(opts.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    execFileSync('tmux', [
+    this.#tmux([
       'new-session',
       '-d',
       '-s',
@@ -35,11 +43,13 @@ export class TmuxSession {
     ]);
   }
 
+  #tmux(args: string[]): string {
+    return execFileSync('tmux', [...this.#server, ...args], { encoding: 'utf8' });
+  }
+
   /** The whole scrollback plus the visible screen, trailing blanks removed. */
   screen(): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-J', '-S', '-5000', '-t', this.name], {
-      encoding: 'utf8',
-    })
+    return this.#tmux(['capture-pane', '-p', '-J', '-S', '-5000', '-t', this.name])
       .split('\n')
       .map((l) => l.trimEnd())
       .join('\n')
@@ -48,15 +58,15 @@ export class TmuxSession {
 
   /** Just the visible screen. */
   visible(): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-t', this.name], { encoding: 'utf8' });
+    return this.#tmux(['capture-pane', '-p', '-t', this.name]);
   }
 
   keys(...keys: string[]): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, ...keys]);
+    this.#tmux(['send-keys', '-t', this.name, ...keys]);
   }
 
   type(text: string): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, '-l', text]);
+    this.#tmux(['send-keys', '-t', this.name, '-l', text]);
   }
 
   async waitFor(pattern: RegExp | string, timeoutMs = 15_000): Promise<RegExpMatchArray | string> {
@@ -92,7 +102,8 @@ export class TmuxSession {
 
   kill(): void {
     try {
-      execFileSync('tmux', ['kill-session', '-t', this.name], { stdio: 'ignore' });
+      // The whole server: it is this session's alone, and its socket file goes with it.
+      execFileSync('tmux', [...this.#server, 'kill-server'], { stdio: 'ignore' });
     } catch {
       // Already gone.
     }
