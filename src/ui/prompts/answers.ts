@@ -21,7 +21,9 @@ import {
   KEY_TYPES,
   type KeyType,
   LOAD_BALANCERS,
+  LOAD_TARGETS,
   type LoadBalancer,
+  type LoadTarget,
   type RoutingApi,
   type VersionConfig,
   type WizardConfig,
@@ -42,6 +44,14 @@ export const FIRST_RUN_KEYS: readonly AnswerKey[] = [
   'api',
   'hosts',
 ];
+
+const LOAD_CHOICE: Record<LoadTarget, string> = {
+  kind: 'kind: load it into the kind cluster',
+  minikube: 'minikube: load it into the minikube cluster',
+  k3d: 'k3d: import it into the k3d cluster',
+  push: 'push: to the registry the image name starts with',
+  none: 'none: build only; I ship it myself',
+};
 
 /** Values discovered on the cluster (preflight), offered as defaults. */
 export interface DiscoveredDefaults {
@@ -164,6 +174,25 @@ export async function askAnswers(partial: PartialConfig, opts: AskAnswersOptions
           build.enabled ?? base.build.enabled,
         );
         break;
+      case 'build.load': {
+        // Absent means "from the kube context" (kind/minikube/k3d by their context names, else push).
+        const answer = await ask(() =>
+          select<LoadTarget | 'auto'>(
+            {
+              message: 'Where does the built image go?',
+              choices: [
+                { name: 'auto: a kind/minikube/k3d cluster by its context name, else push', value: 'auto' },
+                ...LOAD_TARGETS.map((t) => ({ name: LOAD_CHOICE[t], value: t })),
+              ],
+              default: build.load ?? 'auto',
+            },
+            ctx,
+          ),
+        );
+        if (answer === 'auto') delete build.load;
+        else build.load = answer;
+        break;
+      }
       case 'gateway.name':
         gateway.name = await text('Gateway name', gateway.name ?? base.gateway.name, checkGatewayName);
         break;
