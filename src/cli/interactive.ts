@@ -123,6 +123,11 @@ export async function interactiveHooks(
       })
     : await createLineHooks({ validate });
   env.onCleanup(() => hooks.close());
+  if ('note' in hooks && typeof hooks.note === 'function') {
+    const { setNoteSink } = await import('./out.js');
+    setNoteSink(hooks.note as (line: string) => void);
+    env.onCleanup(() => setNoteSink(undefined));
+  }
   // A client dry-run changes nothing outside the state directory: no question before each step unless --step
   // asks for a review. A live or server dry-run keeps asking (it talks to a cluster).
   if (args.mode === 'client-dry-run' && !args.step) return { ...hooks, confirm: undefined };

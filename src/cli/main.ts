@@ -87,9 +87,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write('\ninterrupted\n');
       process.exit(EXIT.interrupted);
     }
-    process.stderr.write(
-      `\n${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: stopping after saving the state (again to stop now)\n`,
-    );
+    // Through note(): above the live area while the Ink UI draws one.
+    note(`${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: stopping after saving the state (again to stop now)`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -43,6 +43,11 @@ export class TmuxSession {
     ]);
   }
 
+  /** Copies everything the program writes to the pane into `file` (for looking at the bytes of a failure). */
+  record(file: string): void {
+    this.#tmux(['pipe-pane', '-o', '-t', this.name, `cat >> ${JSON.stringify(file)}`]);
+  }
+
   #tmux(args: string[]): string {
     return execFileSync('tmux', [...this.#server, ...args], { encoding: 'utf8' });
   }
@@ -92,6 +97,11 @@ export class TmuxSession {
       if (Date.now() > deadline) throw new Error(`timed out waiting for "${pattern}" to go away`);
       await sleep(100);
     }
+  }
+
+  /** Resizes the window (and so the pane and the program's terminal: it gets a SIGWINCH). */
+  resize(width: number, height: number): void {
+    this.#tmux(['resize-window', '-t', this.name, '-x', String(width), '-y', String(height)]);
   }
 
   /** The exit code the command printed, once it has finished. */
