@@ -3,14 +3,10 @@ import { spawnSync } from 'node:child_process';
 // Apply cost against a real kube-apiserver + etcd (test/control-plane): API requests and wall time of a full
 // apply and of the no-op re-apply, for the example plan and a 200-host plan. Prints a table on stdout.
 //   node bench/apply.mjs [--hosts N]      (default 200)
-// TypeScript sources are bundled on the fly with esbuild into a temp dir under node_modules/.cache (so that bare
-// imports still resolve), then imported.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+// TypeScript sources are bundled on the fly (bench/lib/importTs.mjs), then imported.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { importTs, repo } from './lib/importTs.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const hostsArg = process.argv.indexOf('--hosts');
 const manyHosts = hostsArg > 0 ? Number(process.argv[hostsArg + 1]) : 200;
 
@@ -21,27 +17,12 @@ export { startControlPlane } from './test/control-plane/controlPlane.ts';
 export { installCrds, wizardCrds } from './test/support/crds.ts';
 export { createGatewayStandIn } from './test/support/gatewayStandIn.ts';
 export { runPreflight } from './src/steps/preflight.ts';
-export { exampleConfig, fakeCerts, manyHostsConfig } from './test/cluster/configs.ts';
+export { exampleConfig, fakeCerts, manyHostsConfig } from './test/support/configs.ts';
 `;
 
-const cacheDir = path.join(repo, 'node_modules', '.cache');
-await mkdir(cacheDir, { recursive: true });
-const tmp = await mkdtemp(path.join(cacheDir, 'bench-apply-'));
+const { m, cleanup } = await importTs(entry, 'apply');
 let cp;
 try {
-  const outfile = path.join(tmp, 'bench.mjs');
-  await build({
-    stdin: { contents: entry, resolveDir: repo, loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outfile,
-    logLevel: 'warning',
-  });
-  const m = await import(outfile);
-
   const bins = binaries();
   console.error('starting kube-apiserver + etcd …');
   cp = await m.startControlPlane({ binaries: bins });
@@ -104,7 +85,7 @@ try {
   printTable(rows);
 } finally {
   await cp?.stop();
-  await rm(tmp, { recursive: true, force: true });
+  await cleanup();
 }
 
 async function installCrds(mod, admin) {

@@ -6,13 +6,11 @@
 // Baseline in the same process: one curl round trip through the same gateway to a host it does not serve (404).
 //   node bench/modes.mjs [--rounds N]      (default 5; needs root, Go and python3, like test/stack/istio)
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { importTs } from './lib/importTs.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const roundsArg = process.argv.indexOf('--rounds');
 const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
 
@@ -35,42 +33,15 @@ const curl = (args) =>
   );
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const cacheDir = path.join(repo, 'node_modules', '.cache');
-await mkdir(cacheDir, { recursive: true });
-const tmp = await mkdtemp(path.join(cacheDir, 'bench-modes-'));
 const dir = await mkdtemp(path.join(tmpdir(), 'bench-modes-'));
 let cp;
 let istio;
 const apps = [];
+let cleanup;
 try {
-  const outfile = path.join(tmp, 'bench.mjs');
-  await build({
-    stdin: { contents: entry, resolveDir: repo, loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outfile,
-    logLevel: 'warning',
-    // The test-support modules find their scripts and fixtures relative to their own file: keep each module's
-    // import.meta.url pointing at its source file, not at the bundle.
-    plugins: [
-      {
-        name: 'source-import-meta-url',
-        setup(b) {
-          b.onLoad({ filter: /\.tsx?$/ }, async (args) => ({
-            contents: (await readFile(args.path, 'utf8')).replaceAll(
-              'import.meta.url',
-              JSON.stringify(pathToFileURL(args.path).href),
-            ),
-            loader: 'ts',
-          }));
-        },
-      },
-    ],
-  });
-  const m = await import(outfile);
+  const bundle = await importTs(entry, 'modes');
+  cleanup = bundle.cleanup;
+  const m = bundle.m;
   const cpBins = await m.ensureBinaries();
   const istioBins = 'skip' in cpBins ? cpBins : await m.ensureIstioBinaries();
   if ('skip' in cpBins || 'skip' in istioBins) {
@@ -243,6 +214,6 @@ try {
   for (const a of apps) await a.stop().catch(() => undefined);
   await istio?.stop().catch(() => undefined);
   await cp?.stop().catch(() => undefined);
-  await rm(tmp, { recursive: true, force: true });
+  await cleanup?.();
   await rm(dir, { recursive: true, force: true });
 }

@@ -11,6 +11,7 @@ import { chmod, copyFile, lstat, mkdir, readdir, rename, rm } from 'node:fs/prom
 import { dirname, join, relative } from 'node:path';
 import type { WizardConfig } from '../config/types.js';
 import { WizardError } from '../errors.js';
+import { writeFileAtomic } from '../io/writeAtomic.js';
 import { mapLimit } from '../lib/async.js';
 import type { CertBundle } from '../manifests/types.js';
 import { writingStateDir } from '../state/fsErrors.js';
@@ -31,7 +32,6 @@ import {
   KEY_MODE,
   readIfExists,
   readKeyIfExists,
-  writeFileAtomic,
 } from './store.js';
 
 export type HostOutcome = 'reused' | 'minted' | 'provided';
@@ -165,7 +165,7 @@ async function commitSet(stateDir: string, writes: Write[]): Promise<void> {
     for (const w of writes) {
       const target = join(staging, relative(live, w.path));
       await ensurePrivateDir(dirname(target));
-      await writeFileAtomic(target, w.data, w.mode);
+      await writeFileAtomic(target, w.data, { mode: w.mode });
     }
     const old = join(stateDir, `${OLD_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
     if (hadSet) await rename(live, old);

@@ -2,9 +2,8 @@
 // mode set on the handle before any byte is written (a key is never readable by anyone else, not even for a
 // moment); nothing under the state directory followed if it is a symbolic link; keys and their directories checked
 // for owner and mode on every read, the way ssh checks ~/.ssh (a looser mode is tightened and reported).
-import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { lstat, mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { httpsHosts } from '../config/hosts.js';
 import type { HostConfig } from '../config/types.js';
 import { EXIT, WizardError } from '../errors.js';
@@ -101,28 +100,6 @@ export async function checkCertDirs(paths: CertPaths): Promise<void> {
   // Every key of the set, read or not by this step: one chmod-ed 0644 since the last run does not stay so.
   const keys = [paths.caKey, ...Object.values(paths.hosts).flatMap((h) => [h.key, h.clientKey ?? ''])];
   for (const key of keys.filter(Boolean)) await readKeyIfExists(key);
-}
-
-export async function writeFileAtomic(path: string, data: string, mode: number): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  // 'wx': never follow or reuse an existing file; the mode applies from creation.
-  const handle = await open(tmp, 'wx', mode & KEY_MODE);
-  try {
-    await handle.chmod(mode); // exact mode regardless of the umask
-    // No fsync: a file lost in a crash is found missing or unreadable on the next run and minted again.
-    await handle.writeFile(data, 'utf8');
-  } catch (err) {
-    await handle.close().catch(() => {});
-    await unlink(tmp).catch(() => {});
-    throw err;
-  }
-  await handle.close();
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => {});
-    throw err;
-  }
 }
 
 /** A certificate's text (not followed if it is a link), or undefined when it does not exist. */

@@ -1,7 +1,6 @@
 // Where the answers come from, in order: --config FILE, the saved state, the bundled example (--yes), the prompts
 // (a terminal), else a usage error naming the key that is missing — never a hang waiting for input.
 import path from 'node:path';
-import { packageRoot } from '../build/paths.js';
 import {
   checkGivenValues,
   findMissingAnswers,
@@ -11,6 +10,7 @@ import {
 } from '../config/load.js';
 import type { WizardConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
+import { packageRoot } from '../image/paths.js';
 import type { WizardState } from '../state/index.js';
 import { askBlocker } from '../ui/env.js';
 import type { CliArgs } from './args.js';

@@ -1,7 +1,8 @@
 // The objects a plan will write, computed without certificates: secret names depend only on the hosts, so
 // placeholder PEM yields the same object list (names, kinds, namespaces) the real run applies.
-import type { IstioApiVersion, WizardConfig } from '../config/types.js';
+import type { IstioApiVersion, RoutingApi, WizardConfig } from '../config/types.js';
 import type { ObjectRef } from '../io/types.js';
+import { attachedServiceName } from '../manifests/gatewayApi/names.js';
 import { buildManifests } from '../manifests/index.js';
 import type { CertBundle, K8sObject } from '../manifests/types.js';
 
@@ -24,4 +25,17 @@ export function toRef(o: K8sObject): ObjectRef {
 
 export function plannedRefs(config: WizardConfig, apiVersion: IstioApiVersion): ObjectRef[] {
   return plannedObjects(config, apiVersion).map(toRef);
+}
+
+/**
+ * The object refs a config plans in `api` mode. Names do not depend on what the mode cannot express, so a config
+ * written for the other mode is planned with what would make it valid there (an automated deployment when no
+ * gateway Service can be derived, credentialName storage).
+ */
+export function refsForMode(config: WizardConfig, api: RoutingApi, apiVersion: IstioApiVersion): ObjectRef[] {
+  let c: WizardConfig = { ...config, api };
+  if (api === 'gateway-api' && c.gatewayApi.deployment === 'attach' && !attachedServiceName(c)) {
+    c = { ...c, gatewayApi: { ...c.gatewayApi, deployment: 'automated' } };
+  }
+  return plannedRefs(c, apiVersion);
 }

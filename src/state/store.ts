@@ -1,11 +1,11 @@
-// Reading and writing stateDir/state.json. Writes are atomic (temp file in the same directory, fsync, rename) so
+// Reading and writing stateDir/state.json. Writes are atomic (src/io/writeAtomic.ts: temp file, fsync, rename) so
 // a crash or Ctrl-C mid-write leaves either the old file or the new one, never a truncated one. A file we cannot
 // understand is never silently overwritten: loading it throws, and the way out (--reset) is in the message.
-import { randomBytes } from 'node:crypto';
-import { open, readdir, rename, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EXIT, UsageError, WizardError } from '../errors.js';
 import { FileReadError, readText } from '../io/files.js';
+import { tempPrefix, writeFileAtomic } from '../io/writeAtomic.js';
 import { redactText } from '../secrets/keyLike.js';
 import { STEP_IDS } from '../steps/index.js';
 import type { RunMode, StepId, StepStatus } from '../steps/types.js';
@@ -16,7 +16,7 @@ import { STATE_FILE, STATE_TOOL, STATE_VERSION, type StepRecord, type WizardStat
 const DEFAULT_STATE_DIR = '.wizard';
 const STATUSES: readonly StepStatus[] = ['pending', 'running', 'done', 'skipped', 'failed'];
 const MODES: readonly RunMode[] = ['live', 'server-dry-run', 'client-dry-run'];
-const TEMP_PREFIX = `.${STATE_FILE}.`;
+const TEMP_PREFIX = tempPrefix(STATE_FILE);
 
 /**
  * The state file exists but cannot be used. Exit 2: nothing has run yet and the person has to choose (--reset, or
@@ -175,41 +175,9 @@ export async function saveState(
   if (leak || text.includes('PRIVATE KEY')) throw new SecretInStateError(path, leak ?? '$');
 
   await ensureStateDir(stateDir);
-  const temp = join(stateDir, `${TEMP_PREFIX}${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let renamed = false;
   // Read-only, full, not ours: said as "cannot write the state directory DIR: …" (exit 1); the old file stays.
-  await writingStateDir(stateDir, async () => {
-    try {
-      const handle = await open(temp, 'wx', 0o600);
-      try {
-        await handle.writeFile(text, 'utf8');
-        if (durable) await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      // rename replaces a link named state.json itself; it never writes through it.
-      await rename(temp, path);
-      renamed = true;
-      if (durable) await syncDir(stateDir);
-    } finally {
-      if (!renamed) await rm(temp, { force: true }).catch(() => {});
-    }
-  });
+  await writingStateDir(stateDir, () => writeFileAtomic(path, text, { mode: 0o600, durable }));
   state.updatedAt = toWrite.updatedAt;
-}
-
-/** fsync the directory so the rename itself survives a power cut; not every platform allows it, so best effort. */
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Windows and some file systems refuse fsync on a directory; the rename is still atomic there.
-  }
 }
 
 /** --state-dir names a file: neither loading nor --reset can help, so say what is wrong with the flag. */

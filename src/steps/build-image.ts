@@ -1,14 +1,14 @@
 // build-image: build the Flask image with docker, podman or nerdctl and ship it where the cluster can pull it
-// (kind/minikube/k3d node stores, or a registry). plan() and run() share one command list (src/build/commands.ts).
+// (kind/minikube/k3d node stores, or a registry). plan() and run() share one command list (src/image/commands.ts).
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { type BuildCommand, buildCommands } from '../build/commands.js';
-import { imageRegistry } from '../build/image.js';
-import { bundledFlaskContext } from '../build/paths.js';
-import { resolveShipTarget, type ShipTarget } from '../build/target.js';
-import { findTool, INSTALL_HINT, START_HINT } from '../build/tools.js';
 import type { BuildTool, WizardConfig } from '../config/types.js';
 import { InterruptedError, UsageError, WizardError } from '../errors.js';
+import { type BuildCommand, buildCommands } from '../image/commands.js';
+import { bundledFlaskContext } from '../image/paths.js';
+import { imageRegistry } from '../image/reference.js';
+import { resolveShipTarget, type ShipTarget } from '../image/target.js';
+import { findTool, INSTALL_HINT, START_HINT } from '../image/tools.js';
 import type { Step, StepContext, StepOutputs, StepPlan } from './types.js';
 
 type Ctx = Pick<StepContext, 'config' | 'configDir' | 'stateDir' | 'io' | 'outputs' | 'log' | 'signal'>;

@@ -3,9 +3,9 @@ import { httpsHosts } from '../config/hosts.js';
 import { EXIT, UsageError, WizardError } from '../errors.js';
 import { manifestsFor } from '../manifests/index.js';
 import { tlsSecretNames } from '../manifests/secrets.js';
+import { secretUsers } from '../plan/secretUsers.js';
 import { type ApplyStep, applyStep } from './applyStep.js';
 import { CERTS_FROM_GENERATE_CERTS } from './needs.js';
-import { secretUsers } from './preflight/ownership.js';
 
 /** TLS secrets where the ingress gateway reads them (credentialName), or the tutorial's file-mount secret. */
 export const loadCertsStep: ApplyStep<'load-certs', 'config' | 'outputs'> = applyStep({

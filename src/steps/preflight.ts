@@ -6,6 +6,9 @@ import { WizardError } from '../errors.js';
 import { refString } from '../io/ref.js';
 import type { ClusterIo } from '../io/types.js';
 import { GATEWAY_API_GROUP } from '../manifests/gatewayApi/names.js';
+import { accessQuestions } from '../plan/access.js';
+import { detectClusterKind } from '../plan/clusterKind.js';
+import { ISTIO_GROUP } from '../plan/istioApi.js';
 import { plannedRefs } from '../plan/objects.js';
 import { describeModeSwitch, otherModeRefs, planModeSwitch } from './gatewayApi/modeSwitch.js';
 import {
@@ -14,13 +17,12 @@ import {
   checkGatewayDeployment,
   type GatewayApiFacts,
 } from './gatewayApi/preflight.js';
-import { detectClusterKind } from './preflight/clusterKind.js';
 import { checkGateway, type GatewayFacts } from './preflight/gateway.js';
 import { checkHostClaims } from './preflight/hostClaims.js';
-import { checkIstio, ISTIO_GROUP } from './preflight/istio.js';
+import { checkIstio } from './preflight/istio.js';
 import { checkNamespace } from './preflight/namespace.js';
 import { checkOwnership } from './preflight/ownership.js';
-import { accessQuestions, checkPermissions } from './preflight/permissions.js';
+import { checkPermissions } from './preflight/permissions.js';
 import { type CheckResult, fail, formatCheck, pass } from './preflight/result.js';
 import type { LogFn, PreflightOutputs, Step } from './types.js';
 

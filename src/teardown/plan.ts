@@ -3,15 +3,13 @@
 // labels under other names). Local certificates stay; the CLI handles --purge-certs.
 import { MANAGED_BY_LABEL, MANAGER, type WizardConfig } from '../config/types.js';
 import { WizardError } from '../errors.js';
+import { refKey as key } from '../io/ref.js';
 import type { ClusterIo, ObjectRef } from '../io/types.js';
 import { GATEWAY_API_GROUP } from '../manifests/gatewayApi/names.js';
-import { refsForMode } from '../steps/gatewayApi/modeSwitch.js';
-import { ISTIO_GROUP, pickApiVersion } from '../steps/preflight/istio.js';
-import { secretUsers } from '../steps/preflight/ownership.js';
-import { deleteQuestions, describeQuestion } from '../steps/preflight/permissions.js';
-
-// The group is part of the key: Istio's Gateway and the Gateway API's may share a namespace and a name.
-const key = (r: ObjectRef) => `${r.apiVersion.split('/')[0]}|${r.kind}|${r.namespace ?? ''}|${r.name}`;
+import { deleteQuestions, describeQuestion } from '../plan/access.js';
+import { ISTIO_GROUP, pickApiVersion } from '../plan/istioApi.js';
+import { refsForMode } from '../plan/objects.js';
+import { secretUsers } from '../plan/secretUsers.js';
 
 /**
  * Planned refs for both certificate storages and both api modes (the config may have switched since the objects

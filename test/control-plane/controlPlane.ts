@@ -9,7 +9,7 @@
  *
  * Only node built-ins; child processes are always started with argument arrays (no shell).
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -18,9 +18,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-
-const execFileP = promisify(execFile);
+import { issueCert, LEAF, makeCa, makeServiceAccountKeys } from '../support/opensslPki.js';
 
 export interface ControlPlane {
   /** https://127.0.0.1:PORT */
@@ -133,121 +131,23 @@ async function freePorts(n: number): Promise<number[]> {
   }
 }
 
-async function openssl(args: string[], cwd: string): Promise<void> {
-  try {
-    await execFileP('openssl', args, { cwd });
-  } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    throw new Error(`openssl ${args.join(' ')} failed: ${err.stderr ?? err.message}`);
-  }
-}
-
-async function genEcKey(file: string, cwd: string): Promise<void> {
-  await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', file], cwd);
-}
-
-/** Minimal explicit openssl config, so the distro's openssl.cnf defaults never leak in. */
-function reqConfig(cn: string, org: string | undefined, ext: string): string {
-  return [
-    '[req]',
-    'distinguished_name = dn',
-    'prompt = no',
-    '[dn]',
-    `CN = ${cn}`,
-    ...(org ? [`O = ${org}`] : []),
-    '[ext]',
-    ext,
-    '',
-  ].join('\n');
-}
-
-async function issueCert(
-  dir: string,
-  name: string,
-  cn: string,
-  org: string | undefined,
-  ext: string,
-): Promise<void> {
-  const cnf = `${name}.cnf`;
-  await writeFile(path.join(dir, cnf), reqConfig(cn, org, ext));
-  await genEcKey(`${name}.key`, dir);
-  await openssl(['req', '-new', '-key', `${name}.key`, '-out', `${name}.csr`, '-config', cnf], dir);
-  await openssl(
-    [
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-set_serial',
-      `0x${Date.now().toString(16)}${Math.floor(Math.random() * 0xffff).toString(16)}`,
-      '-days',
-      '2',
-      '-sha256',
-      '-extfile',
-      cnf,
-      '-extensions',
-      'ext',
-      '-out',
-      `${name}.crt`,
-    ],
-    dir,
-  );
-}
-
 async function makePki(pki: string): Promise<void> {
-  // CA
-  await writeFile(
-    path.join(pki, 'ca.cnf'),
-    reqConfig(
-      'envtest-ca',
-      undefined,
-      'basicConstraints = critical, CA:TRUE\nkeyUsage = critical, keyCertSign, cRLSign, digitalSignature\nsubjectKeyIdentifier = hash',
-    ),
-  );
-  await genEcKey('ca.key', pki);
-  await openssl(
-    [
-      'req',
-      '-x509',
-      '-new',
-      '-key',
-      'ca.key',
-      '-days',
-      '2',
-      '-sha256',
-      '-config',
-      'ca.cnf',
-      '-extensions',
-      'ext',
-      '-out',
-      'ca.crt',
-    ],
-    pki,
-  );
-  const leaf =
-    'basicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature, keyEncipherment';
+  await makeCa(pki, 'envtest-ca');
   await Promise.all([
     issueCert(
       pki,
       'serving',
-      'kube-apiserver',
-      undefined,
-      `${leaf}\nextendedKeyUsage = serverAuth\nsubjectAltName = IP:127.0.0.1, DNS:localhost, DNS:kubernetes, DNS:kubernetes.default, DNS:kubernetes.default.svc, IP:10.0.0.1`,
+      { cn: 'kube-apiserver' },
+      `${LEAF}\nextendedKeyUsage = serverAuth\nsubjectAltName = IP:127.0.0.1, DNS:localhost, DNS:kubernetes, DNS:kubernetes.default, DNS:kubernetes.default.svc, IP:10.0.0.1`,
     ),
-    issueCert(pki, 'admin', 'envtest-admin', 'system:masters', `${leaf}\nextendedKeyUsage = clientAuth`),
-    issueCert(pki, 'restricted', 'restricted', undefined, `${leaf}\nextendedKeyUsage = clientAuth`),
-    // Service-account token signing key pair (RSA: the most widely supported).
-    (async () => {
-      await openssl(
-        ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'sa.key'],
-        pki,
-      );
-      await openssl(['pkey', '-in', 'sa.key', '-pubout', '-out', 'sa.pub'], pki);
-    })(),
+    issueCert(
+      pki,
+      'admin',
+      { cn: 'envtest-admin', org: 'system:masters' },
+      `${LEAF}\nextendedKeyUsage = clientAuth`,
+    ),
+    issueCert(pki, 'restricted', { cn: 'restricted' }, `${LEAF}\nextendedKeyUsage = clientAuth`),
+    makeServiceAccountKeys(pki),
   ]);
 }
 

@@ -1,7 +1,7 @@
 // The plans the verify tests run against: the tutorial's example, a weighted + MUTUAL + wildcard one, and one
 // with httpsRedirect. Built in full (defaults filled) as the config loader would hand them over.
 import type { HostConfig, WizardConfig } from '../../src/config/types.js';
-import { buildConfig } from '../build/context.js';
+import { buildConfig } from '../support/stepContext.js';
 
 export function plan(hosts: HostConfig[], over: Partial<WizardConfig> = {}): WizardConfig {
   const c = buildConfig({ hosts, ...over });

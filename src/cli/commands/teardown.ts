@@ -3,8 +3,8 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
+import { kubectlDelete } from '../../io/ref.js';
 import { loadState, saveState } from '../../state/index.js';
-import { kubectlDelete } from '../../steps/preflight/ownership.js';
 import { checkDeletePermissions, refText, runTeardown, scanTeardown } from '../../teardown/index.js';
 import { canPrompt } from '../../ui/env.js';
 import type { CliArgs } from '../args.js';

@@ -11,28 +11,13 @@ import {
   type RoutingApi,
   type WizardConfig,
 } from '../../config/types.js';
-import { refString } from '../../io/ref.js';
+import { groupOf } from '../../io/kinds.js';
+import { refKey as key, refString } from '../../io/ref.js';
 import type { ClusterIo, ObjectRef } from '../../io/types.js';
 import { sleep } from '../../lib/async.js';
-import { attachedServiceName, GATEWAY_API_GROUP } from '../../manifests/gatewayApi/names.js';
-import { plannedRefs } from '../../plan/objects.js';
-import { ISTIO_GROUP, pickApiVersion } from '../preflight/istio.js';
-
-const key = (r: ObjectRef) => `${r.apiVersion.split('/')[0]}|${r.kind}|${r.namespace ?? ''}|${r.name}`;
-const groupOf = (r: ObjectRef) => (r.apiVersion.includes('/') ? (r.apiVersion.split('/')[0] as string) : '');
-
-/**
- * The object refs a config plans in `api` mode. Names do not depend on what the mode cannot express, so a config
- * written for the other mode is planned with what would make it valid there (an automated deployment when no
- * gateway Service can be derived, credentialName storage).
- */
-export function refsForMode(config: WizardConfig, api: RoutingApi, apiVersion: IstioApiVersion): ObjectRef[] {
-  let c: WizardConfig = { ...config, api };
-  if (api === 'gateway-api' && c.gatewayApi.deployment === 'attach' && !attachedServiceName(c)) {
-    c = { ...c, gatewayApi: { ...c.gatewayApi, deployment: 'automated' } };
-  }
-  return plannedRefs(c, apiVersion);
-}
+import { GATEWAY_API_GROUP } from '../../manifests/gatewayApi/names.js';
+import { ISTIO_GROUP, pickApiVersion } from '../../plan/istioApi.js';
+import { refsForMode } from '../../plan/objects.js';
 
 /** What the other mode plans that this one does not: the candidates for removal, in reverse apply order. */
 export function otherModeRefs(config: WizardConfig, apiVersion: IstioApiVersion): ObjectRef[] {
@@ -64,7 +49,7 @@ export async function planModeSwitch(
   }
   const groups = new Map<string, ObjectRef[]>();
   for (const r of candidates) {
-    if (served.get(groupOf(r)) === false) continue; // a kind the cluster does not serve cannot have objects
+    if (served.get(groupOf(r.apiVersion)) === false) continue; // a kind the cluster does not serve cannot have objects
     const g = `${r.apiVersion}|${r.kind}|${r.namespace ?? ''}`;
     groups.set(g, [...(groups.get(g) ?? []), r]);
   }
@@ -86,7 +71,7 @@ export async function planModeSwitch(
     ? refsForMode(config, config.api, apiVersion).filter(
         (r) =>
           routing.includes(r.kind) &&
-          groupOf(r) === (config.api === 'istio' ? ISTIO_GROUP : GATEWAY_API_GROUP),
+          groupOf(r.apiVersion) === (config.api === 'istio' ? ISTIO_GROUP : GATEWAY_API_GROUP),
       )
     : [];
   return { remove, replacedBy };

@@ -1,20 +1,8 @@
-// Which networking.istio.io version to emit: `auto` takes the newest the cluster serves (v1 > v1beta1 > v1alpha3);
-// an explicit version must be served.
-import { ISTIO_API_VERSIONS, type IstioApiVersion, type IstioApiVersionSetting } from '../../config/types.js';
+// Preflight's Istio check: the CRDs are installed and serve a version the config can use (src/plan/istioApi.ts).
+import type { IstioApiVersion, IstioApiVersionSetting } from '../../config/types.js';
 import type { ClusterIo } from '../../io/types.js';
+import { ISTIO_GROUP, pickApiVersion } from '../../plan/istioApi.js';
 import { type CheckResult, fail, pass } from './result.js';
-
-export const ISTIO_GROUP = 'networking.istio.io';
-
-/** The version to use, or undefined when none fits. `served` holds bare versions (`v1`, `v1beta1`). */
-export function pickApiVersion(
-  served: readonly string[],
-  setting: IstioApiVersionSetting,
-): IstioApiVersion | undefined {
-  const full = new Set(served.map((v) => `${ISTIO_GROUP}/${v}`));
-  if (setting !== 'auto') return full.has(setting) ? setting : undefined;
-  return ISTIO_API_VERSIONS.find((v) => full.has(v));
-}
 
 export async function checkIstio(
   cluster: ClusterIo,

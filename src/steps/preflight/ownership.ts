@@ -1,16 +1,11 @@
 // Objects with the plan's names that someone else already manages: server-side apply would share or (with
 // --force-conflicts) take their fields, so say so before it happens.
 import { MANAGED_BY_LABEL, MANAGER } from '../../config/types.js';
-import { groupOf, kindOf } from '../../io/kinds.js';
-import { refString } from '../../io/ref.js';
+import { kubectlDelete, refString } from '../../io/ref.js';
 import type { ClusterIo, ObjectRef } from '../../io/types.js';
-import {
-  FILE_MOUNT_CA_DIR,
-  FILE_MOUNT_CA_SECRET,
-  FILE_MOUNT_CERTS_DIR,
-  FILE_MOUNT_CERTS_SECRET,
-} from '../../manifests/secrets.js';
+import { FILE_MOUNT_CA_SECRET, FILE_MOUNT_CERTS_SECRET } from '../../manifests/secrets.js';
 import type { K8sObject } from '../../manifests/types.js';
+import { secretUsers } from '../../plan/secretUsers.js';
 import { type CheckResult, fail, pass, warn } from './result.js';
 
 const FILE_MOUNT_SECRETS = new Set([FILE_MOUNT_CERTS_SECRET, FILE_MOUNT_CA_SECRET]);
@@ -34,13 +29,6 @@ export function foreignManagers(obj: K8sObject, fieldManager = MANAGER): string[
     if ('f:spec' in f || 'f:data' in f || 'f:stringData' in f) out.add(m.manager);
   }
   return [...out];
-}
-
-/** `kubectl delete deployments.apps -n ns name`: fully qualified, so an Istio Gateway is not read as Gateway API's. */
-export function kubectlDelete(r: ObjectRef): string {
-  const group = groupOf(r.apiVersion) ? `.${groupOf(r.apiVersion)}` : '';
-  const plural = kindOf(r.apiVersion, r.kind)?.plural ?? `${r.kind.toLowerCase()}s`;
-  return `kubectl delete ${plural}${group}${r.namespace ? ` -n ${r.namespace}` : ''} ${r.name}`;
 }
 
 const refText = refString;
@@ -84,43 +72,6 @@ async function existing(
     }
   }
   return { found, leftovers };
-}
-
-/** Secret name → the wizard Gateway (not this plan's) whose servers use it, by credentialName or file mount. */
-export async function secretUsers(
-  cluster: ClusterIo,
-  apiVersion: string,
-  self: { namespace: string; name: string },
-): Promise<Map<string, string>> {
-  let gateways: K8sObject[];
-  try {
-    gateways = await cluster.list({
-      apiVersion,
-      kind: 'Gateway',
-      labelSelector: `${MANAGED_BY_LABEL}=${MANAGER}`,
-    });
-  } catch {
-    return new Map(); // cannot list Gateways in all namespaces: nothing known to share
-  }
-  const users = new Map<string, string>();
-  for (const gw of gateways) {
-    const ns = gw.metadata.namespace ?? '';
-    if (ns === self.namespace && gw.metadata.name === self.name) continue;
-    const by = `Gateway/${ns}/${gw.metadata.name}`;
-    for (const server of (gw.spec?.servers ?? []) as { tls?: Record<string, unknown> }[]) {
-      const tls = server.tls ?? {};
-      if (typeof tls.credentialName === 'string') {
-        users.set(tls.credentialName, by);
-        users.set(`${tls.credentialName}-cacert`, by);
-      }
-      for (const v of Object.values(tls)) {
-        if (typeof v !== 'string') continue;
-        if (v.startsWith(`${FILE_MOUNT_CERTS_DIR}/`)) users.set(FILE_MOUNT_CERTS_SECRET, by);
-        if (v.startsWith(`${FILE_MOUNT_CA_DIR}/`)) users.set(FILE_MOUNT_CA_SECRET, by);
-      }
-    }
-  }
-  return users;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { LiveCluster } from '../../../src/io/kube/live.js';
 import { buildManifests } from '../../../src/manifests/index.js';
 import { redactSecrets } from '../../../src/manifests/redact.js';
 import type { K8sObject } from '../../../src/manifests/types.js';
-import { skipReason, useControlPlane } from '../../cluster/harness.js';
+import { skipReason, useControlPlane } from '../../support/apiserver.js';
 import { GATEWAY_API_CRDS, installCrds, wizardCrds } from '../../support/crds.js';
 import { fakeCerts } from '../fixtures.js';
 import { GATEWAY_API_SCENARIOS } from './scenarios.js';

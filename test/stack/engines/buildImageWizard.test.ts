@@ -5,7 +5,7 @@
 // real too: an engine that is not there, a build that fails, a push nobody answers.
 // Shipping by push contacts no cluster, so preflight is left out and the kubeconfig names a server nothing listens
 // on; the whole flow against a real node is the stack tier's job. What cannot run here — loading into kind,
-// minikube or k3d, and nerdctl — stays with the recording stand-ins in test/build/buildImage.test.ts.
+// minikube or k3d, and nerdctl — stays with the recording stand-ins in test/steps/build-image.test.ts.
 // Skipped, with the reason printed, when not root or a tool is missing; never counted as passed.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -8,7 +8,7 @@
 // No kubelet runs the Deployments: the test plays the Deployment controller (rollout status), and Flask runs on the
 // host end of the gateway's veth pair behind the EndpointSlices the EndpointSlice controller would write
 // (backends.ts). Istio's automated deployment is not run here (it needs istiod's injection webhook and a proxy
-// image); its objects are checked against the API server in test/cluster/gatewayApi.test.ts.
+// image); its objects are checked against the API server in test/steps/gatewayApi/cluster.test.ts.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -15,18 +15,18 @@
  * Upstream Envoy lacks Istio's own filters, so istiod is told not to send them (PILOT_ENABLE_METADATA_EXCHANGE,
  * PILOT_ENABLE_ALPN_FILTER off) and auto mTLS is off in the mesh config (manifests.ts).
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { connectCluster } from '../../../src/io/kube/connect.js';
 import type { LiveCluster } from '../../../src/io/kube/live.js';
 import type { K8sObject } from '../../../src/manifests/types.js';
 import { installCrds } from '../../support/crds.js';
+import { issueCert, LEAF } from '../../support/opensslPki.js';
 import { envoyBootstrap } from './bootstrap.js';
 import {
   GATEWAY_PORTS,
@@ -42,7 +42,6 @@ import {
 import { createGatewayNetns, type GatewayNetns, redirectPorts } from './netns.js';
 import { joinPodNetns } from './podNetns.js';
 
-const execFileP = promisify(execFile);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '../../..');
 const FM = 'stack-istio';
@@ -315,15 +314,6 @@ async function writeStatus(
   });
 }
 
-async function openssl(args: string[], cwd: string): Promise<void> {
-  try {
-    await execFileP('openssl', args, { cwd });
-  } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    throw new Error(`openssl ${args[0]} failed: ${(err.stderr ?? err.message).trim()}`);
-  }
-}
-
 /**
  * The gateway's workload certificate, signed by istiod's CA (istio-system/istio-ca-secret) for the service
  * account's SPIFFE identity: istiod authenticates the xDS client by it and serves credentialName secrets only to
@@ -332,51 +322,12 @@ async function openssl(args: string[], cwd: string): Promise<void> {
 async function signWorkloadCert(dir: string, caCert: string, caKey: string, spiffe: string): Promise<void> {
   await writeFile(path.join(dir, 'ca-cert.pem'), caCert);
   await writeFile(path.join(dir, 'ca-key.pem'), caKey, { mode: 0o600 });
-  await writeFile(
-    path.join(dir, 'workload.cnf'),
-    [
-      '[req]',
-      'distinguished_name = dn',
-      'prompt = no',
-      '[dn]',
-      'O = cluster.local',
-      '[ext]',
-      'basicConstraints = critical, CA:FALSE',
-      'keyUsage = critical, digitalSignature, keyEncipherment',
-      'extendedKeyUsage = serverAuth, clientAuth',
-      `subjectAltName = critical, URI:${spiffe}`,
-      '',
-    ].join('\n'),
-  );
-  await openssl(
-    ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'key.pem'],
+  await issueCert(
     dir,
-  );
-  await chmod(path.join(dir, 'key.pem'), 0o600);
-  await openssl(['req', '-new', '-key', 'key.pem', '-out', 'workload.csr', '-config', 'workload.cnf'], dir);
-  await openssl(
-    [
-      'x509',
-      '-req',
-      '-in',
-      'workload.csr',
-      '-CA',
-      'ca-cert.pem',
-      '-CAkey',
-      'ca-key.pem',
-      '-set_serial',
-      `0x${Date.now().toString(16)}`,
-      '-days',
-      '2',
-      '-sha256',
-      '-extfile',
-      'workload.cnf',
-      '-extensions',
-      'ext',
-      '-out',
-      'cert.pem',
-    ],
-    dir,
+    'workload',
+    { org: 'cluster.local' },
+    `${LEAF}\nextendedKeyUsage = serverAuth, clientAuth\nsubjectAltName = critical, URI:${spiffe}`,
+    { cert: 'ca-cert.pem', key: 'ca-key.pem' },
   );
   // The CA key was needed for this one signature only.
   await rm(path.join(dir, 'ca-key.pem'), { force: true });
@@ -539,8 +490,8 @@ export async function startIstio(opts: IstioOptions): Promise<Istio> {
           istioVersion: ISTIO_VERSION,
           xds: { address: gw.hostIP, port: XDS_PORT, san: ISTIOD_SAN },
           files: {
-            cert: path.join(envoyDir, 'cert.pem'),
-            key: path.join(envoyDir, 'key.pem'),
+            cert: path.join(envoyDir, 'workload.crt'),
+            key: path.join(envoyDir, 'workload.key'),
             root: path.join(envoyDir, 'ca-cert.pem'),
           },
           adminPort: ENVOY_ADMIN_PORT,

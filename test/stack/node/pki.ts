@@ -4,77 +4,8 @@
  * every component uses (the tier tests the wizard, not the components' least-privilege identities), the kubelet's
  * serving certificate for the node IP (the API server verifies it for exec/logs), and the service-account key pair.
  */
-import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-const execFileP = promisify(execFile);
-
-async function openssl(args: string[], cwd: string): Promise<void> {
-  try {
-    await execFileP('openssl', args, { cwd });
-  } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    throw new Error(`openssl ${args.join(' ')} failed: ${(err.stderr ?? err.message).trim()}`);
-  }
-}
-
-function cnf(cn: string, org: string | undefined, ext: string): string {
-  return [
-    '[req]',
-    'distinguished_name = dn',
-    'prompt = no',
-    '[dn]',
-    `CN = ${cn}`,
-    ...(org ? [`O = ${org}`] : []),
-    '[ext]',
-    ext,
-    '',
-  ].join('\n');
-}
-
-const LEAF = 'basicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature, keyEncipherment';
-let serial = 0;
-
-async function leaf(
-  dir: string,
-  name: string,
-  cn: string,
-  org: string | undefined,
-  ext: string,
-): Promise<void> {
-  await writeFile(path.join(dir, `${name}.cnf`), cnf(cn, org, `${LEAF}\n${ext}`));
-  await openssl(
-    ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}.key`],
-    dir,
-  );
-  await openssl(['req', '-new', '-key', `${name}.key`, '-out', `${name}.csr`, '-config', `${name}.cnf`], dir);
-  await openssl(
-    [
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-set_serial',
-      `0x${Date.now().toString(16)}${(++serial).toString(16)}`,
-      '-days',
-      '2',
-      '-sha256',
-      '-extfile',
-      `${name}.cnf`,
-      '-extensions',
-      'ext',
-      '-out',
-      `${name}.crt`,
-    ],
-    dir,
-  );
-}
+import { issueCert, LEAF, makeCa, makeServiceAccountKeys } from '../../support/opensslPki.js';
 
 export interface NodePki {
   ca: string;
@@ -93,60 +24,27 @@ export async function makeNodePki(
   dir: string,
   o: { nodeName: string; nodeIP: string; kubernetesServiceIP: string },
 ): Promise<NodePki> {
-  await writeFile(
-    path.join(dir, 'ca.cnf'),
-    cnf(
-      'wizard-node-ca',
-      undefined,
-      'basicConstraints = critical, CA:TRUE\nkeyUsage = critical, keyCertSign, cRLSign, digitalSignature\nsubjectKeyIdentifier = hash',
-    ),
-  );
-  await openssl(
-    ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'ca.key'],
-    dir,
-  );
-  await openssl(
-    [
-      'req',
-      '-x509',
-      '-new',
-      '-key',
-      'ca.key',
-      '-days',
-      '2',
-      '-sha256',
-      '-config',
-      'ca.cnf',
-      '-extensions',
-      'ext',
-      '-out',
-      'ca.crt',
-    ],
-    dir,
-  );
+  await makeCa(dir, 'wizard-node-ca');
   await Promise.all([
-    leaf(
+    issueCert(
       dir,
       'apiserver',
-      'kube-apiserver',
-      undefined,
-      `extendedKeyUsage = serverAuth\nsubjectAltName = IP:127.0.0.1, IP:${o.kubernetesServiceIP}, DNS:localhost, DNS:kubernetes, DNS:kubernetes.default, DNS:kubernetes.default.svc, DNS:kubernetes.default.svc.cluster.local`,
+      { cn: 'kube-apiserver' },
+      `${LEAF}\nextendedKeyUsage = serverAuth\nsubjectAltName = IP:127.0.0.1, IP:${o.kubernetesServiceIP}, DNS:localhost, DNS:kubernetes, DNS:kubernetes.default, DNS:kubernetes.default.svc, DNS:kubernetes.default.svc.cluster.local`,
     ),
-    leaf(dir, 'admin', 'wizard-node-admin', 'system:masters', 'extendedKeyUsage = clientAuth'),
-    leaf(
+    issueCert(
+      dir,
+      'admin',
+      { cn: 'wizard-node-admin', org: 'system:masters' },
+      `${LEAF}\nextendedKeyUsage = clientAuth`,
+    ),
+    issueCert(
       dir,
       'kubelet',
-      `system:node:${o.nodeName}`,
-      'system:nodes',
-      `extendedKeyUsage = serverAuth\nsubjectAltName = IP:${o.nodeIP}, DNS:${o.nodeName}`,
+      { cn: `system:node:${o.nodeName}`, org: 'system:nodes' },
+      `${LEAF}\nextendedKeyUsage = serverAuth\nsubjectAltName = IP:${o.nodeIP}, DNS:${o.nodeName}`,
     ),
-    (async () => {
-      await openssl(
-        ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'sa.key'],
-        dir,
-      );
-      await openssl(['pkey', '-in', 'sa.key', '-pubout', '-out', 'sa.pub'], dir);
-    })(),
+    makeServiceAccountKeys(dir),
   ]);
   const p = (f: string) => path.join(dir, f);
   return {
