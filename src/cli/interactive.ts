@@ -65,7 +65,9 @@ export async function askWhereToResume(
     next: at.next,
     done: at.done,
     labels,
-    origin: (await isBundledExample(state.answers)) ? 'the bundled example (assets/wizard.example.yaml)' : undefined,
+    origin: (await isBundledExample(state.answers))
+      ? 'the bundled example (assets/wizard.example.yaml)'
+      : undefined,
   });
   if (choice.action === 'restart') return { kind: 'start-over' };
   return { kind: 'from', step: choice.from };

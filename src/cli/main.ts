@@ -88,7 +88,9 @@ export async function main(argv: string[]): Promise<number> {
       process.exit(EXIT.interrupted);
     }
     // Through note(): above the live area while the Ink UI draws one.
-    note(`${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: stopping after saving the state (again to stop now)`);
+    note(
+      `${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: stopping after saving the state (again to stop now)`,
+    );
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -3,11 +3,11 @@
 // server, not a fake). What only a live run on a terminal shows: the redraw after resizes during that wait, the
 // build-image plan that cannot work, the injection question asked once, the hints a live run prints (with
 // --namespace), and "connecting to …" before the first silent seconds.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { skipReason, useControlPlane } from '../cluster/harness.js';
+import { skipReason, useControlPlane } from '../support/apiserver.js';
 import { REPO, WIZARD } from '../support/cli.js';
 import { installCrds, wizardCrds } from '../support/crds.js';
 import { createGatewayStandIn } from '../support/gatewayStandIn.js';
