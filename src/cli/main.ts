@@ -87,9 +87,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write('\ninterrupted\n');
       process.exit(EXIT.interrupted);
     }
-    // Through note(): above the live area while the Ink UI draws one.
+    // Through note(): above the live area while the Ink UI draws one. The newline ends the line the ^C echo is on.
     note(
-      `${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: stopping after saving the state (again to stop now)`,
+      `\n${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: stopping after saving the state (again to stop now)`,
     );
   };
   process.on('SIGINT', onSignal);
