@@ -6,6 +6,7 @@
 // a test file running beside it (or from anyone else on the machine) that reached the exiting server failed with
 // "server exited unexpectedly" — about one run in three with the tmux files in parallel.
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 export function hasTmux(): boolean {
   try {
@@ -41,7 +42,11 @@ export class TmuxSession {
       // Keep the pane after the command ends so its last screen (and exit code line) can be read.
       `${command}; echo "RC=$?"; sleep 600`,
     ]);
+    this.#socket = this.#tmux(['display-message', '-p', '#{socket_path}']).trim();
   }
+
+  /** The server's socket file: kill-server leaves it behind, kill() removes it. */
+  #socket: string;
 
   /** Copies everything the program writes to the pane into `file` (for looking at the bytes of a failure). */
   record(file: string): void {
@@ -117,5 +122,6 @@ export class TmuxSession {
     } catch {
       // Already gone.
     }
+    if (this.#socket) rmSync(this.#socket, { force: true });
   }
 }
