@@ -1,14 +1,12 @@
 #!/usr/bin/env node
-// api: istio vs api: gateway-api on a real istiod + Envoy (test/stack/istio): for one HTTP host, the time from the
+// api: istio vs api: gateway-api on the whole real stack (test/stack/stack.ts: a real node and kubelet, Flask pods
+// from the image pushed to the loopback registry, istiod, the Envoy gateway pod): for one HTTP host, the time from the
 // start of applying the routing objects to `Programmed` (gateway-api: the Gateway Programmed and the route Accepted
 // with resolved refs, read from istiod's status; the Istio API has no such status) and to the first correct answer
 // (curl through the gateway returning the routed version), side by side, ROUNDS rounds alternating the modes.
 // Baseline in the same process: one curl round trip through the same gateway to a host it does not serve (404).
-//   node bench/modes.mjs [--rounds N]      (default 5; needs root, Go and python3, like test/stack/istio)
+//   node bench/modes.mjs [--rounds N]      (default 5; needs what the real-stack tier needs: root, Go, apt)
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { importTs } from './lib/importTs.mjs';
 
 const roundsArg = process.argv.indexOf('--rounds');
@@ -19,45 +17,34 @@ export { connectCluster } from './src/io/kube/connect.ts';
 export { buildManifests } from './src/manifests/index.ts';
 export { defaultConfig } from './src/config/defaults.ts';
 export { judgeStatus } from './src/steps/gatewayApi/status.ts';
-export { ensureBinaries, startControlPlane } from './test/control-plane/controlPlane.ts';
-export { ensureIstioBinaries, startIstio } from './test/stack/istio/istio.ts';
-export { backendPod, endpointSlice, startFlaskOn } from './test/stack/istio/backends.ts';
+export { stackBinaries, startStack } from './test/stack/stack.ts';
+export { pushFlaskImage } from './test/stack/engines/engines.ts';
 `;
 
 const curl = (args) =>
   new Promise((resolve) =>
     execFile('curl', ['-s', '--max-time', '2', '-w', '\\n%{http_code}', ...args], (_e, out) => {
       const lines = String(out).trim().split('\n');
-      resolve({ code: lines.at(-1), body: lines.slice(0, -1).join('\n') });
+      resolve({ code: lines.at(-1), body: lines.slice(0, -1).join('\n').trim() });
     }),
   );
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const dir = await mkdtemp(path.join(tmpdir(), 'bench-modes-'));
-let cp;
-let istio;
-const apps = [];
+let stack;
 let cleanup;
 try {
   const bundle = await importTs(entry, 'modes');
   cleanup = bundle.cleanup;
   const m = bundle.m;
-  const cpBins = await m.ensureBinaries();
-  const istioBins = 'skip' in cpBins ? cpBins : await m.ensureIstioBinaries();
-  if ('skip' in cpBins || 'skip' in istioBins) {
-    console.error(`SKIPPED bench/modes.mjs: ${cpBins.skip ?? istioBins.skip}`);
+  const bins = await m.stackBinaries();
+  if ('skip' in bins) {
+    console.error(`SKIPPED bench/modes.mjs: ${bins.skip}`);
     process.exit(0);
   }
-  console.error('starting kube-apiserver + etcd, istiod, Envoy …');
-  cp = await m.startControlPlane({ binaries: cpBins });
-  istio = await m.startIstio({
-    adminKubeconfig: cp.adminKubeconfig,
-    dir,
-    binaries: istioBins,
-    backendAddresses: 2,
-    gatewayApi: true,
-  });
-  const cluster = await m.connectCluster({ kubeconfig: cp.adminKubeconfig });
+  console.error('starting the real stack (node, registry, docker, istiod, the Envoy gateway pod) …');
+  stack = await m.startStack({ gatewayApi: true });
+  const image = await m.pushFlaskImage(stack.engines);
+  const cluster = await m.connectCluster({ kubeconfig: stack.kubeconfig });
   const apply = async (obj) =>
     cluster.request({
       method: 'PATCH',
@@ -71,70 +58,28 @@ try {
       contentType: 'application/apply-patch+yaml',
       what: `apply ${obj.kind}/${obj.metadata.name}`,
     });
-  const pods = {};
-  for (const [i, v] of ['v1', 'v2'].entries()) {
-    const ip = istio.backendAddresses[i];
-    apps.push(await m.startFlaskOn(ip, v, 8080));
-    const name = `flask-${v}-bench`;
-    const { pod, status } = m.backendPod(
-      'default',
-      name,
-      { app: 'flask', version: v },
-      ip,
-      istio.hostAddress,
-    );
-    await apply(pod);
-    await cluster.request({
-      method: 'PATCH',
-      path: `/api/v1/namespaces/default/pods/${name}/status`,
-      body: { status },
-      contentType: 'application/merge-patch+json',
-      what: 'pod status',
-    });
-    pods[v] = { name, ip };
-  }
-  await apply(m.endpointSlice('default', 'flask', 8080, Object.values(pods)));
-  for (const v of ['v1', 'v2']) await apply(m.endpointSlice('default', `flask-${v}`, 8080, [pods[v]]));
-  await apply({
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: {
-      name: 'istio-ingressgateway-bench',
-      namespace: 'istio-system',
-      labels: { 'kubernetes.io/service-name': 'istio-ingressgateway' },
-    },
-    addressType: 'IPv4',
-    ports: [
-      { name: 'status-port', port: istio.targetPorts.status, protocol: 'TCP' },
-      { name: 'http2', port: istio.targetPorts.http, protocol: 'TCP' },
-      { name: 'https', port: istio.targetPorts.https, protocol: 'TCP' },
-    ],
-    endpoints: [
-      {
-        addresses: [istio.gatewayAddress],
-        conditions: { ready: true },
-        targetRef: { kind: 'Pod', namespace: 'istio-system', name: 'istio-ingressgateway-host-0' },
-      },
-    ],
-  });
+  const gatewayAddress = stack.gatewayAddress;
 
   const host = 'bench.example.com';
-  const get = () => curl(['--resolve', `${host}:80:${istio.gatewayAddress}`, `http://${host}/version`]);
+  const get = () => curl(['--resolve', `${host}:80:${gatewayAddress}`, `http://${host}/version`]);
   const ROUTING = new Set(['Gateway', 'VirtualService', 'HTTPRoute']);
   const plan = (api) => {
     const c = m.defaultConfig();
     c.api = api;
+    c.image = image;
     c.hosts = [{ name: host, protocol: 'HTTP', routes: [{ subset: 'v2', weight: 100 }] }];
     return m.buildManifests(c, { apiVersion: 'networking.istio.io/v1' });
   };
-  // Everything but the routing, for both modes, applied once (Deployments have no kubelet here and do not matter).
+  // Everything but the routing, for both modes, applied once: the Deployments run real Flask pods from the pushed
+  // image, the per-version Services get their endpoints from the real EndpointSlice controller.
   for (const api of ['istio', 'gateway-api'])
-    for (const o of plan(api)) if (!ROUTING.has(o.kind) && o.kind !== 'Deployment') await apply(o);
+    for (const o of plan(api)) if (!ROUTING.has(o.kind)) await apply(o);
+  for (const v of ['v1', 'v2']) await cluster.waitForRollout('default', `flask-${v}`, { timeoutMs: 300_000 });
 
   const baseline = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
-    await curl(['--resolve', `unknown.invalid:80:${istio.gatewayAddress}`, 'http://unknown.invalid/']);
+    await curl(['--resolve', `unknown.invalid:80:${gatewayAddress}`, 'http://unknown.invalid/']);
     baseline.push(performance.now() - t);
   }
   const results = { istio: { programmed: [], answer: [] }, 'gateway-api': { programmed: [], answer: [] } };
@@ -211,9 +156,6 @@ try {
   for (const r of rows) console.log(line(cols.map((c) => r[c])));
   console.log(`\nnode ${process.version}, ${new Date().toISOString()}`);
 } finally {
-  for (const a of apps) await a.stop().catch(() => undefined);
-  await istio?.stop().catch(() => undefined);
-  await cp?.stop().catch(() => undefined);
+  await stack?.stop().catch(() => undefined);
   await cleanup?.();
-  await rm(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,19 @@
 // The validated, defaults-filled configuration: the contract between the config file, the prompts and every step.
-// Field names match the YAML keys in assets/wizard.example.yaml one to one.
+// Field names match the YAML keys in assets/wizard.example.yaml one to one. The allowed values are listed here;
+// the shapes come from schema.ts (type-only imports: no module cycle at run time).
+import type { z } from 'zod';
+import type {
+  buildSchema,
+  certsSchema,
+  configSchema,
+  gatewayApiSchema,
+  gatewaySchema,
+  HostConfig,
+  routeSchema,
+  tlsSchema,
+  verifySchema,
+  versionSchema,
+} from './schema.js';
 
 export const LOAD_BALANCERS = ['RANDOM', 'ROUND_ROBIN', 'LEAST_REQUEST'] as const;
 export type LoadBalancer = (typeof LOAD_BALANCERS)[number];
@@ -38,96 +52,18 @@ export type BuildTool = (typeof BUILD_TOOLS)[number];
 export const LOAD_TARGETS = ['kind', 'minikube', 'k3d', 'push', 'none'] as const;
 export type LoadTarget = (typeof LOAD_TARGETS)[number];
 
-export interface VersionConfig {
-  /** DNS-1123 label; also the `version` label, the subset name and the VERSION env. */
-  name: string;
-  replicas: number;
-}
-
-export interface RouteConfig {
-  subset: string;
-  /** Relative weight, non-negative integer. Normalised to percentages by the VirtualService builder. */
-  weight: number;
-}
-
-export interface TlsConfig {
-  mode: TlsMode;
-  /** Bring-your-own certificate (PEM paths, resolved relative to the config file). */
-  certFile?: string;
-  keyFile?: string;
-}
-
-export interface HostConfig {
-  /** DNS name, may be a wildcard like *.example.com */
-  name: string;
-  protocol: Protocol;
-  /** Present only for HTTPS hosts (defaults to { mode: SIMPLE }). */
-  tls?: TlsConfig;
-  /** Always the long form; the `route: v2` shorthand is expanded to [{ subset: v2, weight: 100 }]. */
-  routes: RouteConfig[];
-}
-
-export interface GatewayConfig {
-  name: string;
-  selector: Record<string, string>;
-  workloadNamespace: string;
-  httpsRedirect: boolean;
-  alsoMesh: boolean;
-}
-
+// The config types, inferred from the schema that checks and fills in the file: one definition, no copy to keep equal.
+export type WizardConfig = z.output<typeof configSchema>;
+export type VersionConfig = z.output<typeof versionSchema>;
+export type RouteConfig = z.output<typeof routeSchema>;
+export type TlsConfig = z.output<typeof tlsSchema>;
+export type { HostConfig };
+export type GatewayConfig = z.output<typeof gatewaySchema>;
 /** Settings only `api: gateway-api` reads (see src/manifests/gatewayApi/). */
-export interface GatewayApiConfig {
-  /** spec.gatewayClassName of the Gateway. */
-  className: string;
-  deployment: GatewayDeployment;
-  /**
-   * attach: the existing gateway's Service in gateway.workloadNamespace. Absent: derived from a well-known
-   * gateway.selector (istio=ingressgateway → istio-ingressgateway, istio=ingress → istio-ingress).
-   */
-  service?: string;
-}
-
-export interface CertsConfig {
-  storage: CertStorage;
-  keyType: KeyType;
-  validityDays: number;
-}
-
-export interface BuildConfig {
-  enabled: boolean;
-  /** Auto-detected (docker, podman, nerdctl in that order) when absent. */
-  tool?: BuildTool;
-  /** Build context directory; default: the bundled flask/ directory. */
-  context?: string;
-  /** Auto-detected from the kube context when absent. */
-  load?: LoadTarget;
-}
-
-export interface VerifyConfig {
-  /** Ingress address to test against; default: what preflight discovered. */
-  address?: string;
-  httpPort?: number;
-  httpsPort?: number;
-  timeoutSeconds: number;
-  /** Requests per weighted host (≥ 100). */
-  samples: number;
-}
-
-export interface WizardConfig {
-  api: RoutingApi;
-  namespace: string;
-  app: string;
-  image: string;
-  versions: VersionConfig[];
-  loadBalancer: LoadBalancer;
-  gateway: GatewayConfig;
-  gatewayApi: GatewayApiConfig;
-  hosts: HostConfig[];
-  certs: CertsConfig;
-  istio: { apiVersion: IstioApiVersionSetting };
-  build: BuildConfig;
-  verify: VerifyConfig;
-}
+export type GatewayApiConfig = z.output<typeof gatewayApiSchema>;
+export type CertsConfig = z.output<typeof certsSchema>;
+export type BuildConfig = z.output<typeof buildSchema>;
+export type VerifyConfig = z.output<typeof verifySchema>;
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGER = 'istio-ingress-wizard';

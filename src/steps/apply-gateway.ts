@@ -1,6 +1,7 @@
 import { manifestsFor } from '../manifests/index.js';
 import { type ApplyStep, applyStep } from './applyStep.js';
 import { afterApplyGateway } from './gatewayApi/afterApply.js';
+import { beforeApplyGateway } from './gatewayApi/handOver.js';
 import { ISTIO_VERSION_FROM_PREFLIGHT } from './needs.js';
 
 /**
@@ -37,5 +38,7 @@ export const applyGatewayStep: ApplyStep<'apply-gateway', 'config' | 'facts' | '
         facts.istioApiVersion,
         outputs.preflight?.gatewayApi?.referenceGrantVersion,
       ),
+    // A mode switch first hands each HTTPS host over through a warm route (gatewayApi/handOver.ts says why).
+    before: (ctx) => beforeApplyGateway(ctx, ctx.facts.istioApiVersion),
     after: (ctx, objects) => afterApplyGateway(ctx, objects, ctx.facts.istioApiVersion),
   });

@@ -18,6 +18,7 @@ import {
   type GatewayApiFacts,
 } from './gatewayApi/preflight.js';
 import { checkGateway, type GatewayFacts } from './preflight/gateway.js';
+import { checkGatewayApiHostClaims } from './preflight/gatewayApiHostClaims.js';
 import { checkHostClaims } from './preflight/hostClaims.js';
 import { checkIstio } from './preflight/istio.js';
 import { checkNamespace } from './preflight/namespace.js';
@@ -34,6 +35,7 @@ const CHECKS = [
   'ingress gateway pods (gateway.selector in gateway.workloadNamespace), its Service, ports 80/443 and address',
   'objects with the plan’s names that another manager owns',
   'hosts another wizard setup’s Gateway already serves (its routes and TLS secret would clash)',
+  'hosts a Gateway API Gateway or HTTPRoute already claims, the wizard’s or not (either api mode)',
   'cluster kind (kind / minikube / k3d) for build-image',
   'api: gateway-api: Gateway API CRDs and served versions, the GatewayClass, attach or automated deployment',
   'objects of the other api mode (a mode switch): what will be removed and what replaces it',
@@ -194,6 +196,9 @@ export async function runPreflight(
     const resolved = apiVersion;
     await guarded('hosts of other setups', async () => {
       report(...(await checkHostClaims(cluster, config, resolved)));
+    });
+    await guarded('hosts of Gateway API Gateways', async () => {
+      report(...(await checkGatewayApiHostClaims(cluster, config, resolved)));
     });
     await guarded('api mode switch', async () => {
       for (const line of describeModeSwitch(config, await planModeSwitch(cluster, config, resolved)))

@@ -1,13 +1,14 @@
 // What teardown removes: exactly the objects the wizard manages — an object must carry the wizard's managed-by
 // label AND have a name the plan would give it. Nothing else (not the namespace, not look-alikes with the same
 // labels under other names). Local certificates stay; the CLI handles --purge-certs.
-import { MANAGED_BY_LABEL, MANAGER, type WizardConfig } from '../config/types.js';
+import type { WizardConfig } from '../config/types.js';
 import { WizardError } from '../errors.js';
 import { refKey as key } from '../io/ref.js';
 import type { ClusterIo, ObjectRef } from '../io/types.js';
 import { GATEWAY_API_GROUP } from '../manifests/gatewayApi/names.js';
 import { deleteQuestions, describeQuestion } from '../plan/access.js';
 import { ISTIO_GROUP, pickApiVersion } from '../plan/istioApi.js';
+import { findLabelled } from '../plan/labelled.js';
 import { refsForMode } from '../plan/objects.js';
 import { secretUsers } from '../plan/secretUsers.js';
 
@@ -51,30 +52,7 @@ export async function scanTeardown(
   const gatewayApiServed = (await cluster.servedVersions(GATEWAY_API_GROUP)).includes('v1');
   const wanted = candidates(config, apiVersion, gatewayApiServed);
 
-  // One labelled list per kind and namespace instead of a GET per object.
-  const groups = new Map<string, ObjectRef[]>();
-  for (const r of wanted) {
-    const g = `${r.apiVersion}|${r.kind}|${r.namespace ?? ''}`;
-    groups.set(g, [...(groups.get(g) ?? []), r]);
-  }
-  const present = new Set<string>();
-  const leftovers: ObjectRef[] = [];
-  for (const refs of groups.values()) {
-    const first = refs[0] as ObjectRef;
-    const items = await cluster.list({
-      apiVersion: first.apiVersion,
-      kind: first.kind,
-      namespace: first.namespace,
-      labelSelector: `${MANAGED_BY_LABEL}=${MANAGER}`,
-      metadataOnly: true,
-    });
-    const names = new Set(refs.map((r) => r.name));
-    for (const o of items) {
-      const ref = { ...first, name: o.metadata.name };
-      if (names.has(ref.name)) present.add(key(ref));
-      else leftovers.push(ref);
-    }
-  }
+  const { present, others: leftovers } = await findLabelled(cluster, wanted);
   // Secret names come from the hosts only: the same hosts set up for another app namespace share them. A secret
   // another wizard Gateway still uses is kept (its name is in this plan, but it is not only this plan's).
   const self = { namespace: config.namespace, name: config.gateway.name };

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { HostConfig, KeyType, WizardConfig } from '../../src/config/types.js';
+import { exampleConfig } from '../support/configs.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -20,32 +21,13 @@ export function http(name: string): HostConfig {
   return { name, protocol: 'HTTP', routes: [{ subset: 'v1', weight: 100 }] };
 }
 
+/** The example with these hosts and certificate settings (nothing else shapes a certificate). */
 export function makeConfig(
   hosts: HostConfig[],
   keyType: KeyType = 'ecdsa-p256',
   validityDays = 365,
 ): WizardConfig {
-  return {
-    api: 'istio',
-    gatewayApi: { className: 'istio', deployment: 'attach' },
-    namespace: 'demo',
-    app: 'flask',
-    image: 'flask-demo:latest',
-    versions: [{ name: 'v1', replicas: 1 }],
-    loadBalancer: 'ROUND_ROBIN',
-    gateway: {
-      name: 'demo-gateway',
-      selector: { istio: 'ingressgateway' },
-      workloadNamespace: 'istio-system',
-      httpsRedirect: false,
-      alsoMesh: false,
-    },
-    hosts,
-    certs: { storage: 'credentialName', keyType, validityDays },
-    istio: { apiVersion: 'auto' },
-    build: { enabled: false },
-    verify: { timeoutSeconds: 30, samples: 100 },
-  };
+  return { ...exampleConfig(), hosts, certs: { storage: 'credentialName', keyType, validityDays } };
 }
 
 export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {

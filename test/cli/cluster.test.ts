@@ -1,5 +1,9 @@
 // The built `wizard` binary, as a person runs it, against a real kube-apiserver + etcd with the real Istio CRDs:
 // set up, run again (nothing changes), list the steps, tear down (only what it manages), tear down again.
+// No data plane and no rollout (--no-wait, build-image and verify skipped): the gateway stand-in
+// (test/support/gatewayStandIn.ts) only gives preflight a gateway to find. What is checked here is the API server's
+// side — --dry-run=server, contexts, unmanaged look-alikes, no terminal — in seconds; the same flow with every step
+// real, second run and teardown included, is test/stack/flow/tutorial.test.ts.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

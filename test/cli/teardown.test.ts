@@ -1,5 +1,8 @@
 // `wizard teardown` through the built binary against a real API server: what a server dry run of it does (and does
 // not do) to the cluster, the saved progress and the local certificates.
+// The gateway stand-in (test/support/gatewayStandIn.ts) only gives preflight a gateway to find (--no-wait, no data
+// plane needed). A live teardown on the real gateway — no managed object left, the hosts no longer served — is
+// test/stack/flow/tutorial.test.ts.
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { bundledFlaskContext, packageRoot } from '../../src/image/paths.js';
 import { imageRegistry } from '../../src/image/reference.js';
 import { clusterFromContext, resolveShipTarget } from '../../src/image/target.js';
-import { buildConfig, preflight } from '../support/stepContext.js';
+import { defaultsWith } from '../support/configs.js';
+import { preflight } from '../support/context.js';
 
 describe('imageRegistry', () => {
   it.each([
@@ -30,7 +31,7 @@ describe('ship target', () => {
   });
 
   it('preflight clusterKind wins over the context name; other → push', () => {
-    const c = buildConfig();
+    const c = defaultsWith();
     expect(
       resolveShipTarget(c, preflight({ context: 'kind-a', clusterKind: 'k3d', clusterName: 'b' })),
     ).toMatchObject({

@@ -7,7 +7,8 @@ import { WizardError } from '../../src/errors.js';
 import { analysisError, analyzeManifests, formatFinding, hasErrors } from '../../src/manifests/analyze.js';
 import { buildManifests } from '../../src/manifests/index.js';
 import type { K8sObject } from '../../src/manifests/types.js';
-import { fakeCerts, httpHost, httpsHost, makeConfig } from './fixtures.js';
+import { fakeCerts, httpHost, httpsHost } from '../support/configs.js';
+import { makeConfig } from './fixtures.js';
 
 const sdsConfig = makeConfig({
   gateway: { ...makeConfig().gateway, httpsRedirect: true },

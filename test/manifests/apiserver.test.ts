@@ -6,11 +6,12 @@ import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { kindOf } from '../../src/io/kinds.js';
 import { buildManifests } from '../../src/manifests/index.js';
 import { redactSecrets } from '../../src/manifests/redact.js';
 import type { K8sObject } from '../../src/manifests/types.js';
 import { type ControlPlane, ensureBinaries, startControlPlane } from '../control-plane/controlPlane.js';
-import { fakeCerts } from './fixtures.js';
+import { fakeCerts } from '../support/configs.js';
 import { SCENARIOS } from './scenarios.js';
 
 const binaries = await ensureBinaries();
@@ -63,18 +64,9 @@ function request(
   });
 }
 
-const PLURAL: Record<string, string> = {
-  Deployment: 'deployments',
-  Service: 'services',
-  Secret: 'secrets',
-  Gateway: 'gateways',
-  VirtualService: 'virtualservices',
-  DestinationRule: 'destinationrules',
-};
-
 function objectPath(obj: K8sObject): string {
   const base = obj.apiVersion.includes('/') ? `/apis/${obj.apiVersion}` : `/api/${obj.apiVersion}`;
-  const plural = PLURAL[obj.kind];
+  const plural = kindOf(obj.apiVersion, obj.kind)?.plural;
   if (!plural) throw new Error(`no plural for ${obj.kind}`);
   return `${base}/namespaces/${obj.metadata.namespace}/${plural}/${obj.metadata.name}`;
 }

@@ -5,7 +5,8 @@ import type { WizardConfig } from '../../src/config/types.js';
 import { WizardError } from '../../src/errors.js';
 import { buildManifests, manifestsFor } from '../../src/manifests/index.js';
 import type { K8sObject } from '../../src/manifests/types.js';
-import { fakeCerts, httpHost, httpsHost, makeConfig, weightedHost } from './fixtures.js';
+import { fakeCerts, httpHost, httpsHost, weightedHost } from '../support/configs.js';
+import { makeConfig } from './fixtures.js';
 import { SCENARIOS } from './scenarios.js';
 
 const V1 = 'networking.istio.io/v1' as const;

@@ -9,9 +9,10 @@ import { buildTlsSecrets } from '../../src/manifests/secrets.js';
 import { buildService } from '../../src/manifests/service.js';
 import type { K8sObject } from '../../src/manifests/types.js';
 import { buildVirtualServices } from '../../src/manifests/virtualServices.js';
+import { fakeCerts, weightedHost } from '../support/configs.js';
 import { parseGoDuration, validateAgainstCrd } from '../support/crdSchemas.js';
 import { validateCoreObject } from './coreShapes.js';
-import { fakeCerts, makeConfig, weightedHost } from './fixtures.js';
+import { makeConfig } from './fixtures.js';
 
 const config = makeConfig({
   hosts: [...makeConfig().hosts, weightedHost('w.example.com', 'HTTP', { v1: 1, v2: 3 })],

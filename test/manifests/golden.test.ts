@@ -7,9 +7,9 @@ import { analyzeManifests } from '../../src/manifests/analyze.js';
 import { buildManifests } from '../../src/manifests/index.js';
 import { redactSecrets } from '../../src/manifests/redact.js';
 import { toYamlStream } from '../../src/manifests/yaml.js';
+import { fakeCerts } from '../support/configs.js';
 import { validateAgainstCrd } from '../support/crdSchemas.js';
 import { validateCoreObject } from './coreShapes.js';
-import { fakeCerts } from './fixtures.js';
 import { SCENARIOS } from './scenarios.js';
 
 const GOLDEN_DIR = new URL('./golden/', import.meta.url);

@@ -4,7 +4,8 @@ import { hostSlug, MAX_LABEL, uniqueNames } from '../../src/manifests/names.js';
 import { httpsPortNames } from '../../src/manifests/portNames.js';
 import { fileMountKeys, tlsSecretName, tlsSecretNames } from '../../src/manifests/secrets.js';
 import { virtualServiceNames } from '../../src/manifests/virtualServices.js';
-import { httpHost, httpsHost, makeConfig } from './fixtures.js';
+import { httpHost, httpsHost } from '../support/configs.js';
+import { makeConfig } from './fixtures.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

@@ -9,7 +9,8 @@ import { buildManifests } from '../../src/manifests/index.js';
 import { REDACTED_ANNOTATION, REDACTED_PLACEHOLDER, redactSecrets } from '../../src/manifests/redact.js';
 import type { CertBundle, K8sObject } from '../../src/manifests/types.js';
 import { toYamlStream } from '../../src/manifests/yaml.js';
-import { httpHost, httpsHost, makeConfig } from './fixtures.js';
+import { httpHost, httpsHost } from '../support/configs.js';
+import { makeConfig } from './fixtures.js';
 
 function realKeyPem(kind: 'ec' | 'rsa'): string {
   const { privateKey } =

@@ -1,7 +1,8 @@
 // The configurations the golden files pin down: the tutorial's three stages, then one scenario per feature, and
 // a few that are deliberately unlike the tutorial (other namespace/app, three versions, colliding host names).
 import type { IstioApiVersion, WizardConfig } from '../../src/config/types.js';
-import { httpHost, httpsHost, makeConfig, weightedHost } from './fixtures.js';
+import { httpHost, httpsHost, weightedHost } from '../support/configs.js';
+import { makeConfig } from './fixtures.js';
 
 export interface Scenario {
   name: string;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { normaliseRoutes } from '../../src/manifests/virtualServices.js';
 import { toPercentages } from '../../src/manifests/weights.js';
-import { weightedHost } from './fixtures.js';
+import { weightedHost } from '../support/configs.js';
 
 /** Deterministic PRNG (mulberry32): the "random" vectors are the same every run, so a failure reproduces. */
 function rng(seed: number): () => number {

@@ -3,7 +3,7 @@ import { parseAllDocuments } from 'yaml';
 import { buildManifests } from '../../src/manifests/index.js';
 import type { K8sObject } from '../../src/manifests/types.js';
 import { toYamlStream } from '../../src/manifests/yaml.js';
-import { fakeCerts } from './fixtures.js';
+import { fakeCerts } from '../support/configs.js';
 import { SCENARIOS } from './scenarios.js';
 
 /** Parse as kubectl does: YAML 1.1, where `on`/`yes` are booleans and `0123` may be a number. */

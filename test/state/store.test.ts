@@ -13,8 +13,8 @@ import {
   saveState,
   withStep,
 } from '../../src/state/index.js';
+import { sampleConfig } from '../support/configs.js';
 import { fakePem, pemBegin } from '../support/pem.js';
-import { sampleConfig } from './sampleConfig.js';
 
 // Lets one test make the temp file's write fail half-way, as a crash or a full disk would.
 const failures = vi.hoisted(() => ({ failWrite: false }));

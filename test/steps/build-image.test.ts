@@ -11,8 +11,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError, WizardError } from '../../src/errors.js';
 import { bundledFlaskContext } from '../../src/image/paths.js';
 import { buildImageStep } from '../../src/steps/build-image.js';
+import { defaultsWith } from '../support/configs.js';
+import { preflight, stepContext } from '../support/context.js';
 import { createFakeBin, type FakeBin, type Rule, type StandIn } from '../support/fakeBin/harness.js';
-import { buildConfig, preflight, stepContext } from '../support/stepContext.js';
 
 const flask = bundledFlaskContext();
 let fake: FakeBin | undefined;
@@ -44,7 +45,7 @@ describe('build-image: build and ship', () => {
   it('docker + kind: checks the daemon, builds the bundled app, loads it into the kind cluster', async () => {
     const f = withTools(['docker', 'kind', 'podman']);
     const ctx = stepContext(
-      buildConfig(),
+      defaultsWith(),
       preflight({ context: 'kind-dev', clusterKind: 'kind', clusterName: 'dev' }),
     );
     const plan = await buildImageStep.plan(ctx);
@@ -67,7 +68,7 @@ describe('build-image: build and ship', () => {
   it('podman + minikube profile: saves an archive and loads it with -p', async () => {
     const f = withTools(['podman', 'minikube']);
     const ctx = stepContext(
-      buildConfig(),
+      defaultsWith(),
       preflight({ context: 'wiz', clusterKind: 'minikube', clusterName: 'wiz' }),
     );
     await buildImageStep.run(ctx);
@@ -83,13 +84,13 @@ describe('build-image: build and ship', () => {
 
   it('minikube default profile: no -p; detected from the context name alone', async () => {
     const f = withTools(['docker', 'minikube']);
-    await buildImageStep.run(stepContext(buildConfig(), preflight({ context: 'minikube' })));
+    await buildImageStep.run(stepContext(defaultsWith(), preflight({ context: 'minikube' })));
     expect(f.lines().at(-1)).toBe('minikube image load python-flask-server:v2');
   });
 
   it('nerdctl + k3d detected from a k3d-<name> context', async () => {
     const f = withTools(['nerdctl', 'k3d']);
-    const ctx = stepContext(buildConfig(), preflight({ context: 'k3d-demo' }));
+    const ctx = stepContext(defaultsWith(), preflight({ context: 'k3d-demo' }));
     const out = await buildImageStep.run(ctx);
     const tar = path.join(ctx.stateDir, 'images', 'python-flask-server_v2.tar');
     expect(f.lines()).toEqual([
@@ -103,7 +104,7 @@ describe('build-image: build and ship', () => {
 
   it('preflight not run (--from build-image): the local cluster comes from the kube context in use', async () => {
     const f = withTools(['docker', 'kind']);
-    const kindDev = (config = buildConfig()) => {
+    const kindDev = (config = defaultsWith()) => {
       const ctx = stepContext(config);
       const offline = ctx.io.cluster;
       ctx.io = {
@@ -114,14 +115,14 @@ describe('build-image: build and ship', () => {
     };
     await buildImageStep.run(kindDev());
     expect(f.lines().at(-1)).toBe('kind load docker-image python-flask-server:v2 --name dev');
-    await buildImageStep.run(kindDev(buildConfig({ build: { enabled: true, load: 'kind' } })));
+    await buildImageStep.run(kindDev(defaultsWith({ build: { enabled: true, load: 'kind' } })));
     expect(f.lines().at(-1)).toBe('kind load docker-image python-flask-server:v2 --name dev');
   });
 
   it('an image without a registry and no local cluster: a usage error naming image and build.load, nothing run', async () => {
     const f = withTools(['docker']);
     const err = await failure(
-      buildImageStep.run(stepContext(buildConfig({ image: 'me/flask:v2' }), preflight())),
+      buildImageStep.run(stepContext(defaultsWith({ image: 'me/flask:v2' }), preflight())),
     );
     expect(err).toBeInstanceOf(UsageError);
     expect(err.exitCode).toBe(2);
@@ -134,7 +135,7 @@ describe('build-image: build and ship', () => {
     const f = withTools(['docker', 'kind']);
     const image = `registry.example.com/flask@sha256:${'0'.repeat(64)}`;
     const ctx = stepContext(
-      buildConfig({ image }),
+      defaultsWith({ image }),
       preflight({ context: 'kind-dev', clusterKind: 'kind', clusterName: 'dev' }),
     );
     expect((await buildImageStep.plan(ctx)).notes?.join('\n')).toMatch(/pinned by a digest/);
@@ -148,18 +149,18 @@ describe('build-image: build and ship', () => {
   it('build.load: none builds only; an explicit build.load overrides detection', async () => {
     const f = withTools(['docker', 'kind', 'k3d']);
     const pre = preflight({ context: 'kind-dev', clusterKind: 'kind', clusterName: 'dev' });
-    await buildImageStep.run(stepContext(buildConfig({ build: { enabled: true, load: 'none' } }), pre));
+    await buildImageStep.run(stepContext(defaultsWith({ build: { enabled: true, load: 'none' } }), pre));
     expect(f.lines()).toEqual([
       'docker info --format {{.ServerVersion}}',
       `docker build -t python-flask-server:v2 ${flask}`,
     ]);
-    await buildImageStep.run(stepContext(buildConfig({ build: { enabled: true, load: 'k3d' } }), pre));
+    await buildImageStep.run(stepContext(defaultsWith({ build: { enabled: true, load: 'k3d' } }), pre));
     expect(f.lines().at(-1)).toBe('k3d image import python-flask-server:v2 -c k3s-default');
   });
 
   it('build.enabled: false is a no-op that marks the image prebuilt', async () => {
     const f = withTools(['docker']);
-    const ctx = stepContext(buildConfig({ build: { enabled: false } }));
+    const ctx = stepContext(defaultsWith({ build: { enabled: false } }));
     expect((await buildImageStep.plan(ctx)).notes?.[0]).toMatch(/build.enabled is false/);
     expect(await buildImageStep.run(ctx)).toEqual({
       'build-image': { image: 'python-flask-server:v2', prebuilt: true },
@@ -170,7 +171,7 @@ describe('build-image: build and ship', () => {
   it('build.tool picks podman even when docker is first on PATH; build.context is resolved from the config dir', async () => {
     const f = withTools(['docker', 'podman']);
     const ctx = stepContext(
-      buildConfig({ build: { enabled: true, tool: 'podman', context: 'app', load: 'none' } }),
+      defaultsWith({ build: { enabled: true, tool: 'podman', context: 'app', load: 'none' } }),
     );
     ctx.configDir = ctx.stateDir;
     mkdirSync(path.join(ctx.stateDir, 'app'));
@@ -188,7 +189,7 @@ describe('build-image: build and ship', () => {
 describe('build-image: failures say what to do next', () => {
   it('no container tool on PATH', async () => {
     withTools(['kind']);
-    const ctx = stepContext(buildConfig(), preflight({ clusterKind: 'kind' }));
+    const ctx = stepContext(defaultsWith(), preflight({ clusterKind: 'kind' }));
     const plan = await buildImageStep.plan(ctx);
     expect(plan.notes?.join('\n')).toMatch(
       /no container tool on PATH \(looked for docker, podman, nerdctl\)/,
@@ -203,7 +204,7 @@ describe('build-image: failures say what to do next', () => {
     withTools(['docker']);
     const err = await failure(
       buildImageStep.run(
-        stepContext(buildConfig({ build: { enabled: true, tool: 'nerdctl', load: 'none' } })),
+        stepContext(defaultsWith({ build: { enabled: true, tool: 'nerdctl', load: 'none' } })),
       ),
     );
     expect(err.message).toBe('build.tool (--build-tool) is nerdctl, but nerdctl is not on PATH');
@@ -213,7 +214,7 @@ describe('build-image: failures say what to do next', () => {
   it('kind not on PATH: said before building', async () => {
     const f = withTools(['docker']);
     const err = await failure(
-      buildImageStep.run(stepContext(buildConfig(), preflight({ context: 'kind-x' }))),
+      buildImageStep.run(stepContext(defaultsWith(), preflight({ context: 'kind-x' }))),
     );
     expect(err.message).toMatch(/^kind is not on PATH/);
     expect(err.hint).toMatch(/install kind/);
@@ -223,7 +224,7 @@ describe('build-image: failures say what to do next', () => {
   it('a failed save (podman → archive) stops before loading', async () => {
     const f = withTools(['podman', 'kind'], { fail: ['podman:save'] });
     const err = await failure(
-      buildImageStep.run(stepContext(buildConfig(), preflight({ clusterKind: 'kind' }))),
+      buildImageStep.run(stepContext(defaultsWith(), preflight({ clusterKind: 'kind' }))),
     );
     expect(err.message).toMatch(/^saving python-flask-server:v2 to an archive failed \(`podman save -o /);
     expect(f.lines().some((l) => l.startsWith('kind'))).toBe(false);
@@ -232,7 +233,7 @@ describe('build-image: failures say what to do next', () => {
   it('a failed load', async () => {
     withTools(['docker', 'kind'], { fail: ['kind:load'] });
     const err = await failure(
-      buildImageStep.run(stepContext(buildConfig(), preflight({ clusterKind: 'kind' }))),
+      buildImageStep.run(stepContext(defaultsWith(), preflight({ clusterKind: 'kind' }))),
     );
     expect(err.message).toMatch(
       /loading python-flask-server:v2 into the cluster failed \(`kind load docker-image/,
@@ -252,7 +253,7 @@ describe('build-image: streaming', () => {
     // next: it can only finish if every line reached ctx.log while it was still running.
     withTools(['docker'], { rules: [{ match: 'docker build', stdout: lines, ackDir }] });
     const received: string[] = [];
-    const ctx = stepContext(buildConfig({ build: { enabled: true, load: 'none' } }), undefined, (l) => {
+    const ctx = stepContext(defaultsWith({ build: { enabled: true, load: 'none' } }), undefined, (l) => {
       const i = lines.indexOf(l);
       if (i >= 0) {
         received.push(l);

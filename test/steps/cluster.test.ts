@@ -1,6 +1,8 @@
 // The wizard's real steps (preflight → apply-gateway; verify needs a data plane) run against a real API server with
-// the live cluster: what a `wizard --yes` run writes, that a second run changes nothing, and that
-// --dry-run=server persists nothing. The test plays the Deployment controller (writes rollout status).
+// the live cluster: exactly what a `wizard --yes` run writes (and that no key reaches a log line), that a second run
+// changes nothing, and that --dry-run=server persists nothing. No rollout wait here (--no-wait): there is no
+// kubelet, and the wait on real readiness probes is proved on the real node (test/stack/flow/tutorial.test.ts).
+// The gateway's pods and address are still the stand-in's (test/support/gatewayStandIn.ts): preflight reads them.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,10 +11,11 @@ import type { LiveCluster } from '../../src/io/kube/live.js';
 import type { Io } from '../../src/io/types.js';
 import { STEPS } from '../../src/steps/index.js';
 import type { RuntimeFlags, StepId, StepOutputs } from '../../src/steps/types.js';
-import { exampleConfig, meta, skipReason, useControlPlane } from '../support/apiserver.js';
+import { skipReason, useControlPlane } from '../support/apiserver.js';
+import { exampleConfig } from '../support/configs.js';
 import { noExec, testContext } from '../support/context.js';
 import { installCrds, wizardCrds } from '../support/crds.js';
-import { createGatewayStandIn, writeStatus } from '../support/gatewayStandIn.js';
+import { createGatewayStandIn } from '../support/gatewayStandIn.js';
 
 const CLUSTER_STEPS: StepId[] = [
   'preflight',
@@ -23,39 +26,6 @@ const CLUSTER_STEPS: StepId[] = [
   'load-certs',
   'apply-gateway',
 ];
-
-/** Until stopped: marks every Deployment of the namespace rolled out, as the controller-manager would. */
-function deploymentController(cluster: LiveCluster, namespace: string): () => void {
-  let stopped = false;
-  const loop = async () => {
-    while (!stopped) {
-      const deps = await cluster
-        .list({ apiVersion: 'apps/v1', kind: 'Deployment', namespace })
-        .catch(() => []);
-      for (const d of deps) {
-        const gen = meta(d).generation ?? 0;
-        if ((d.status?.observedGeneration ?? 0) >= gen) continue;
-        const n = d.spec.replicas ?? 1;
-        await writeStatus(
-          cluster,
-          { apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: d.metadata.name },
-          {
-            observedGeneration: gen,
-            replicas: n,
-            updatedReplicas: n,
-            readyReplicas: n,
-            availableReplicas: n,
-          },
-        ).catch(() => undefined);
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
-  void loop();
-  return () => {
-    stopped = true;
-  };
-}
 
 async function runAll(
   cluster: LiveCluster,
@@ -75,7 +45,8 @@ async function runAll(
       configDir: stateDir,
       stateDir,
       io,
-      flags: { mode, wait: true, waitTimeoutSeconds: 30 },
+      // In a server dry run there is no rollout, and waiting returns at once: the wait stays on there.
+      flags: { mode, wait: mode === 'server-dry-run', waitTimeoutSeconds: 5 },
       outputs,
       log: (l) => void logs[id]?.push(l),
     });
@@ -95,49 +66,43 @@ describe.skipIf(skipReason)('the wizard steps against a real API server', () => 
 
   it('a first run creates everything; a second run reports every object unchanged', async () => {
     const { admin } = suite();
-    const stop = deploymentController(admin, 'default');
-    try {
-      const first = await runAll(admin, 'live', stateDir);
-      expect(first.outputs.preflight).toMatchObject({
-        apiVersion: 'networking.istio.io/v1',
-        gatewayAddress: '172.18.255.201',
-      });
-      const applied = CLUSTER_STEPS.filter((s) => s !== 'preflight' && s !== 'generate-certs').flatMap(
-        (s) => first.logs[s]?.filter((l) => /^(created|configured|unchanged) /.test(l)) ?? [],
-      );
-      expect(applied).toEqual([
-        'created    Deployment/default/flask-v1',
-        'created    Deployment/default/flask-v2',
-        'created    Service/default/flask',
-        'created    DestinationRule/default/flask',
-        'created    VirtualService/default/flask-example1-com',
-        'created    VirtualService/default/flask-example2-com',
-        'created    Secret/istio-system/flask-example1-com-tls',
-        'created    Secret/istio-system/flask-example2-com-tls',
-        'created    Gateway/default/flask-gateway',
-      ]);
-      expect(first.logs['deploy-versions']).toContain('rolled out Deployment/default/flask-v1');
-      const secret = await admin.get({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        namespace: 'istio-system',
-        name: 'flask-example1-com-tls',
-      });
-      expect(secret?.type).toBe('kubernetes.io/tls');
-      expect(Object.keys(secret?.data ?? {}).sort()).toEqual(['tls.crt', 'tls.key']);
-      // no secret data in any log line
-      const keyB64 = String(secret?.data['tls.key']).slice(0, 24);
-      expect(Object.values(first.logs).flat().join('\n')).not.toContain(keyB64);
+    const first = await runAll(admin, 'live', stateDir);
+    expect(first.outputs.preflight).toMatchObject({
+      apiVersion: 'networking.istio.io/v1',
+      gatewayAddress: '172.18.255.201',
+    });
+    const applied = CLUSTER_STEPS.filter((s) => s !== 'preflight' && s !== 'generate-certs').flatMap(
+      (s) => first.logs[s]?.filter((l) => /^(created|configured|unchanged) /.test(l)) ?? [],
+    );
+    expect(applied).toEqual([
+      'created    Deployment/default/flask-v1',
+      'created    Deployment/default/flask-v2',
+      'created    Service/default/flask',
+      'created    DestinationRule/default/flask',
+      'created    VirtualService/default/flask-example1-com',
+      'created    VirtualService/default/flask-example2-com',
+      'created    Secret/istio-system/flask-example1-com-tls',
+      'created    Secret/istio-system/flask-example2-com-tls',
+      'created    Gateway/default/flask-gateway',
+    ]);
+    const secret = await admin.get({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: 'istio-system',
+      name: 'flask-example1-com-tls',
+    });
+    expect(secret?.type).toBe('kubernetes.io/tls');
+    expect(Object.keys(secret?.data ?? {}).sort()).toEqual(['tls.crt', 'tls.key']);
+    // no secret data in any log line
+    const keyB64 = String(secret?.data['tls.key']).slice(0, 24);
+    expect(Object.values(first.logs).flat().join('\n')).not.toContain(keyB64);
 
-      const second = await runAll(admin, 'live', stateDir);
-      const again = Object.values(second.logs)
-        .flat()
-        .filter((l) => /^(created|configured|unchanged) /.test(l));
-      expect(again).toHaveLength(applied.length);
-      expect(again.filter((l) => !l.startsWith('unchanged '))).toEqual([]);
-    } finally {
-      stop();
-    }
+    const second = await runAll(admin, 'live', stateDir);
+    const again = Object.values(second.logs)
+      .flat()
+      .filter((l) => /^(created|configured|unchanged) /.test(l));
+    expect(again).toHaveLength(applied.length);
+    expect(again.filter((l) => !l.startsWith('unchanged '))).toEqual([]);
   });
 
   it('--dry-run=server runs every step and persists nothing', async () => {
@@ -148,9 +113,7 @@ describe.skipIf(skipReason)('the wizard steps against a real API server', () => 
     config.gateway.name = 'dry-gateway';
     for (const h of config.hosts) h.name = `dry.${h.name}`;
     const dryState = mkdtempSync(path.join(tmpdir(), 'wizard-steps-dry-'));
-    const stepsBefore = CLUSTER_STEPS;
-    // --wait stays on: in a server dry run there is no rollout, and waiting returns at once.
-    const { logs } = await runAllNoWait(dry, dryState, config, stepsBefore);
+    const { logs } = await runAll(dry, 'server-dry-run', dryState, config);
     const lines = Object.values(logs).flat();
     expect(lines.filter((l) => l.startsWith('created ')).length).toBeGreaterThanOrEqual(9);
     expect(await admin.get({ apiVersion: 'v1', kind: 'Namespace', name: 'dry-ns' })).toBeUndefined();
@@ -164,33 +127,3 @@ describe.skipIf(skipReason)('the wizard steps against a real API server', () => 
     ).toBeUndefined();
   });
 });
-
-async function runAllNoWait(
-  cluster: LiveCluster,
-  stateDir: string,
-  config: ReturnType<typeof exampleConfig>,
-  ids: StepId[],
-) {
-  const logs: Record<string, string[]> = {};
-  let outputs: StepOutputs = {};
-  for (const id of ids) {
-    const step = STEPS.find((s) => s.id === id);
-    if (!step) throw new Error(`no step ${id}`);
-    logs[id] = [];
-    outputs = {
-      ...outputs,
-      ...(await step.run(
-        testContext({
-          config,
-          configDir: stateDir,
-          stateDir,
-          io: { cluster, exec: noExec },
-          flags: { mode: 'server-dry-run', wait: true, waitTimeoutSeconds: 5 },
-          outputs,
-          log: (l: string) => void logs[id]?.push(l),
-        }),
-      )),
-    };
-  }
-  return { logs, outputs };
-}

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createExec } from '../../src/io/exec.js';
 import { deployVersionsStep } from '../../src/steps/deploy-versions.js';
 import type { StepContext } from '../../src/steps/types.js';
-import { exampleConfig, skipReason, useControlPlane } from '../support/apiserver.js';
+import { skipReason, useControlPlane } from '../support/apiserver.js';
+import { exampleConfig } from '../support/configs.js';
 import { testContext } from '../support/context.js';
 
 describe.skipIf(skipReason)('sidecar injection offer', () => {

@@ -7,12 +7,6 @@ import { http, https, makeConfig, withTempDir } from '../certs/helpers.js';
 import { testContext } from '../support/context.js';
 
 describe('generateCertsStep', () => {
-  it('is a local step with no prerequisites', () => {
-    expect(generateCertsStep.id).toBe('generate-certs');
-    expect(generateCertsStep.effect).toBe('local');
-    expect(generateCertsStep.needs).toEqual([]);
-  });
-
   it('plan() lists what would be minted without writing anything, then reused after run()', () =>
     withTempDir(async (dir) => {
       const stateDir = join(dir, 'state');

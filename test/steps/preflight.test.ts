@@ -1,4 +1,9 @@
-// Preflight against a real API server with the real Istio CRDs and an ingress gateway stand-in.
+// Preflight against a real API server with the real Istio CRDs and an ingress gateway stand-in
+// (test/support/gatewayStandIn.ts: the gateway's pods, Service and load-balancer address written through the status
+// subresources). It stays because these are cluster shapes the real stack (one node, one LoadBalancer address,
+// test/stack/**) is not: a load balancer with a hostname, one still pending on kind with the NodePort fallback, a
+// gateway under other labels, restricted users, foreign owners. Preflight on the real gateway runs in every stack
+// test's `wizard --yes`.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,8 +14,8 @@ import type { LiveCluster } from '../../src/io/kube/live.js';
 import { buildManifests } from '../../src/manifests/index.js';
 import { loadCertsStep } from '../../src/steps/load-certs.js';
 import { preflightStep, runPreflight } from '../../src/steps/preflight.js';
-import { exampleConfig, fakeCerts, meta, skipReason, useControlPlane } from '../support/apiserver.js';
-import { https } from '../support/configs.js';
+import { meta, skipReason, useControlPlane } from '../support/apiserver.js';
+import { exampleConfig, fakeCerts, httpsHost } from '../support/configs.js';
 import { installCrds, wizardCrds } from '../support/crds.js';
 import { createGatewayStandIn, createNode } from '../support/gatewayStandIn.js';
 import { makeCertPaths } from '../verify/certs.js';
@@ -281,7 +286,7 @@ describe.skipIf(skipReason)('preflight (real API server)', () => {
       // The second: the same first host, its own namespace and Gateway.
       const second = exampleConfig();
       second.namespace = 'second';
-      second.hosts = [second.hosts[0] as (typeof second.hosts)[number], https('shop.example.org', 'v1')];
+      second.hosts = [second.hosts[0] as (typeof second.hosts)[number], httpsHost('shop.example.org', 'v1')];
       const { lines, err } = await preflight(admin, second);
       expect(err?.message).toMatch(/^preflight failed \(2 checks\); nothing was written:/);
       expect(lines).toContain(
@@ -333,7 +338,7 @@ describe.skipIf(skipReason)('preflight (real API server)', () => {
       );
       const other = exampleConfig();
       other.namespace = 'second';
-      other.hosts = [https('shop.example.org', 'v1')];
+      other.hosts = [httpsHost('shop.example.org', 'v1')];
       const third = await preflight(admin, other);
       expect(third.err).toBeUndefined();
       expect(third.lines).toContain('PASS  hosts: none is served by another wizard Gateway');

@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LiveCluster } from '../../src/io/kube/live.js';
 import { deployVersionsStep } from '../../src/steps/deploy-versions.js';
 import { runPreflight } from '../../src/steps/preflight.js';
-import { exampleConfig, skipReason, useControlPlane } from '../support/apiserver.js';
+import { skipReason, useControlPlane } from '../support/apiserver.js';
+import { exampleConfig } from '../support/configs.js';
 import { noExec, testContext } from '../support/context.js';
 
 async function grant(admin: LiveCluster) {

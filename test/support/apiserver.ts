@@ -1,11 +1,9 @@
-// Shared setup of the real-API-server tier: one control plane per test file, admin/restricted clients, example
-// configs. On a machine without Go the tier is skipped with a visible message (never a silent pass).
+// Shared setup of the real-API-server tier: one control plane per test file and its admin clients (the configs come
+// from configs.ts). On a machine without Go the tier is skipped with a visible message (never a silent pass).
 import { afterAll, beforeAll } from 'vitest';
 import { connectCluster } from '../../src/io/kube/connect.js';
 import type { LiveCluster } from '../../src/io/kube/live.js';
 import { type ControlPlane, ensureBinaries, startControlPlane } from '../control-plane/controlPlane.js';
-
-export { exampleConfig, fakeCerts, manyHostsConfig, weightedConfig } from './configs.js';
 
 const bins = await ensureBinaries();
 /** Set when the tier cannot run here; describe.skipIf(skipReason) and the message below make that visible. */

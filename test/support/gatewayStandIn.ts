@@ -1,6 +1,10 @@
 // The ingress gateway as the API server sees it, without a kubelet: pods with the gateway's labels whose status
 // (Running/Ready) the test writes through pods/status, a Service in front of them, and — for LoadBalancer — the
 // external address written through services/status, the way a cloud controller would.
+// For the API-server tier only (test/steps, test/cli, test/teardown): preflight there needs a gateway to find, in
+// shapes the real stack does not have (hostname load balancers, pending ones on kind, NodePort, other labels).
+// Traffic, rollouts and the real gateway pod are the stack tier's (test/stack/**); each user says why it stays in
+// its opening comment.
 import type { LiveCluster } from '../../src/io/kube/live.js';
 import type { K8sObject } from '../../src/manifests/types.js';
 

@@ -8,7 +8,8 @@
  *   certificate from the CA; an unknown SNI has its handshake rejected (Envoy: no matching filter chain).
  * - Weighted routes via split_clients on $request_id (a random split per request, as Envoy's weighted clusters).
  * - Proxied responses carry x-envoy-upstream-service-time like Envoy's; the gateway's own 404 does not.
- * Breaks (routes, certificates, omitted hosts, mTLS off) make the deliberately wrong gateways the tests need.
+ * A break (omitted hosts) makes the one deliberately wrong gateway test/verify/standInGateway.test.ts needs.
+ * Kept only for what the real stack tier cannot show (IPv6, a listener that starts late): see that test's comment.
  * Everything (conf, pid, logs, temp paths) lives in a temp dir; listens on loopback only.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -24,14 +25,8 @@ import { freePort, repoRoot } from './flaskApp.js';
 const execFileP = promisify(execFile);
 
 export interface GatewayBreaks {
-  /** Serve these routes instead of the plan's (wrong version, weights off). */
-  routes?: Record<string, RouteConfig[]>;
-  /** Present this certificate for the host instead of its own (wrong certificate). */
-  certs?: Record<string, { cert: string; key: string }>;
-  /** Hosts the gateway does not serve at all (VirtualService not bound). */
+  /** Hosts the gateway does not serve at all (no server for the host). */
   omitHosts?: string[];
-  /** MUTUAL hosts served without requiring a client certificate. */
-  mtlsOff?: string[];
 }
 
 export interface GatewaySpec {
@@ -49,8 +44,6 @@ export interface NginxGateway {
   dir: string;
   /** Resolves once nginx accepts connections (later when started with startDelayMs). */
   ready: Promise<void>;
-  /** Restart with another spec on the same ports. */
-  reload(next: GatewaySpec): Promise<void>;
   stop(): Promise<void>;
   errorLog(): string;
 }
@@ -95,7 +88,7 @@ export function renderNginxConf(
   const out: string[] = [];
   const maps: string[] = [];
   const location = (host: string, i: number) => {
-    const routes = breaks.routes?.[host] ?? config.hosts.find((h) => h.name === host)?.routes ?? [];
+    const routes = config.hosts.find((h) => h.name === host)?.routes ?? [];
     const live = routes.filter((r) => r.weight > 0);
     let target: string;
     if (live.length === 1) target = upstreamName(live[0]?.subset ?? '');
@@ -138,9 +131,9 @@ export function renderNginxConf(
     out.push(`  server {\n${listen(ports.https, ' ssl default_server')}\n    ssl_reject_handshake on;\n  }`);
     config.hosts.forEach((h, i) => {
       if (h.protocol !== 'HTTPS' || omitted.has(h.name)) return;
-      const pair = breaks.certs?.[h.name] ?? certs?.hosts[h.name];
+      const pair = certs?.hosts[h.name];
       if (!pair) throw new Error(`nginxGateway: no certificate for HTTPS host ${h.name}`);
-      const mtls = h.tls?.mode === 'MUTUAL' && !(breaks.mtlsOff ?? []).includes(h.name);
+      const mtls = h.tls?.mode === 'MUTUAL';
       if (mtls && !certs) throw new Error(`nginxGateway: MUTUAL host ${h.name} needs the CA`);
       out.push(
         [
@@ -280,10 +273,6 @@ export async function startNginxGateway(
     dir,
     ready,
     errorLog,
-    async reload(next) {
-      await kill();
-      await start(next);
-    },
     async stop() {
       stopped = true;
       await ready.catch(() => {});

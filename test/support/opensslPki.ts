@@ -121,3 +121,20 @@ export async function makeServiceAccountKeys(dir: string): Promise<void> {
   await openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'sa.key'], dir);
   await openssl(['pkey', '-in', 'sa.key', '-pubout', '-out', 'sa.pub'], dir);
 }
+
+/** A self-signed certificate for `host` (`${name}.crt`, `${name}.key` in `dir`), as a bring-your-own one would be. */
+export async function selfSignedCert(
+  dir: string,
+  name: string,
+  host: string,
+): Promise<{ cert: string; key: string }> {
+  await openssl(
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2'].concat(
+      ['-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`],
+      ['-keyout', `${name}.key`, '-out', `${name}.crt`],
+    ),
+    dir,
+  );
+  await chmod(path.join(dir, `${name}.key`), 0o600);
+  return { cert: path.join(dir, `${name}.crt`), key: path.join(dir, `${name}.key`) };
+}

@@ -4,13 +4,8 @@ import type { ObjectRef } from '../../src/io/types.js';
 import { buildManifests } from '../../src/manifests/index.js';
 import type { K8sObject } from '../../src/manifests/types.js';
 import { checkDeletePermissions, planTeardown, runTeardown, scanTeardown } from '../../src/teardown/index.js';
-import {
-  exampleConfig,
-  fakeCerts,
-  skipReason,
-  useControlPlane,
-  weightedConfig,
-} from '../support/apiserver.js';
+import { skipReason, useControlPlane } from '../support/apiserver.js';
+import { exampleConfig, fakeCerts, weightedConfig } from '../support/configs.js';
 import { installCrds, wizardCrds } from '../support/crds.js';
 
 const refOf = (o: K8sObject): ObjectRef => ({

@@ -9,7 +9,7 @@ import type { WizardConfig } from '../../src/config/types.js';
 import { UsageError } from '../../src/errors.js';
 import { STEP_IDS } from '../../src/steps/index.js';
 import { createInteractiveHooks } from '../../src/ui/interactive.js';
-import { sampleConfig } from '../state/sampleConfig.js';
+import { sampleConfig } from '../support/configs.js';
 
 class FakeTty extends EventEmitter {
   isTTY = true;

@@ -8,7 +8,7 @@ import { askAnswers, FIRST_RUN_KEYS } from '../../src/ui/prompts/answers.js';
 import { confirmStep } from '../../src/ui/prompts/confirmStep.js';
 import { editHosts } from '../../src/ui/prompts/hosts.js';
 import { askResume } from '../../src/ui/prompts/resume.js';
-import { sampleConfig } from '../state/sampleConfig.js';
+import { sampleConfig } from '../support/configs.js';
 import { fakePem } from '../support/pem.js';
 
 const tty = { io: { interactive: true } };

@@ -1,28 +1,15 @@
 // The plans the verify tests run against: the tutorial's example, a weighted + MUTUAL + wildcard one, and one
 // with httpsRedirect. Built in full (defaults filled) as the config loader would hand them over.
 import type { HostConfig, WizardConfig } from '../../src/config/types.js';
-import { buildConfig } from '../support/stepContext.js';
+import { defaultsWith, exampleConfig, httpHost, httpsHost } from '../support/configs.js';
 
 export function plan(hosts: HostConfig[], over: Partial<WizardConfig> = {}): WizardConfig {
-  const c = buildConfig({ hosts, ...over });
+  const c = defaultsWith({ hosts, ...over });
   c.verify = { ...c.verify, timeoutSeconds: 20, samples: 100, ...over.verify };
   return c;
 }
 
-export const exampleHosts = (): HostConfig[] => [
-  {
-    name: 'flask.example1.com',
-    protocol: 'HTTPS',
-    tls: { mode: 'SIMPLE' },
-    routes: [{ subset: 'v2', weight: 100 }],
-  },
-  {
-    name: 'flask.example2.com',
-    protocol: 'HTTPS',
-    tls: { mode: 'SIMPLE' },
-    routes: [{ subset: 'v1', weight: 100 }],
-  },
-];
+export const exampleHosts = (): HostConfig[] => exampleConfig().hosts;
 
 export const weightedMutualHosts = (): HostConfig[] => [
   {
@@ -48,11 +35,6 @@ export const weightedMutualHosts = (): HostConfig[] => [
 ];
 
 export const redirectHosts = (): HostConfig[] => [
-  {
-    name: 'flask.example1.com',
-    protocol: 'HTTPS',
-    tls: { mode: 'SIMPLE' },
-    routes: [{ subset: 'v2', weight: 100 }],
-  },
-  { name: 'plain.example.com', protocol: 'HTTP', routes: [{ subset: 'v1', weight: 100 }] },
+  httpsHost('flask.example1.com', 'v2'),
+  httpHost('plain.example.com', 'v1'),
 ];

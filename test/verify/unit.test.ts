@@ -11,8 +11,8 @@ import { buildChecks, type CheckSpec, requestHostFor, serverTrust } from '../../
 import { curlArgs, MARK, parseTransfers, routeArgs } from '../../src/verify/curl.js';
 import { describeCheck, runVerification } from '../../src/verify/run.js';
 import { evaluate, tolerance } from '../../src/verify/verdict.js';
+import { stepContext } from '../support/context.js';
 import { freePort } from '../support/flaskApp.js';
-import { stepContext } from '../support/stepContext.js';
 import { exampleHosts, plan, redirectHosts, weightedMutualHosts } from './plans.js';
 
 const certs = {

@@ -4,19 +4,14 @@
 // what will be removed and what replaces it; apply-gateway removes it only after the new objects are programmed,
 // so the old routing keeps serving until the new one is ready. Objects both modes share (Deployments, the app
 // Service, the TLS Secrets) are never touched.
-import {
-  type IstioApiVersion,
-  MANAGED_BY_LABEL,
-  MANAGER,
-  type RoutingApi,
-  type WizardConfig,
-} from '../../config/types.js';
+import type { IstioApiVersion, RoutingApi, WizardConfig } from '../../config/types.js';
 import { groupOf } from '../../io/kinds.js';
 import { refKey as key, refString } from '../../io/ref.js';
 import type { ClusterIo, ObjectRef } from '../../io/types.js';
 import { sleep } from '../../lib/async.js';
 import { GATEWAY_API_GROUP } from '../../manifests/gatewayApi/names.js';
 import { ISTIO_GROUP, pickApiVersion } from '../../plan/istioApi.js';
+import { findLabelled } from '../../plan/labelled.js';
 import { refsForMode } from '../../plan/objects.js';
 
 /** What the other mode plans that this one does not: the candidates for removal, in reverse apply order. */
@@ -47,24 +42,9 @@ export async function planModeSwitch(
     const versions = await cluster.servedVersions(group);
     served.set(group, group === ISTIO_GROUP ? !!pickApiVersion(versions, 'auto') : versions.includes('v1'));
   }
-  const groups = new Map<string, ObjectRef[]>();
-  for (const r of candidates) {
-    if (served.get(groupOf(r.apiVersion)) === false) continue; // a kind the cluster does not serve cannot have objects
-    const g = `${r.apiVersion}|${r.kind}|${r.namespace ?? ''}`;
-    groups.set(g, [...(groups.get(g) ?? []), r]);
-  }
-  const present = new Set<string>();
-  for (const refs of groups.values()) {
-    const first = refs[0] as ObjectRef;
-    const items = await cluster.list({
-      apiVersion: first.apiVersion,
-      kind: first.kind,
-      namespace: first.namespace,
-      labelSelector: `${MANAGED_BY_LABEL}=${MANAGER}`,
-      metadataOnly: true,
-    });
-    for (const o of items) present.add(key({ ...first, name: o.metadata.name }));
-  }
+  // A kind the cluster does not serve cannot have objects.
+  const servedRefs = candidates.filter((r) => served.get(groupOf(r.apiVersion)) !== false);
+  const { present } = await findLabelled(cluster, servedRefs);
   const remove = candidates.filter((r) => present.has(key(r)));
   const routing = config.api === 'istio' ? ['Gateway', 'VirtualService'] : ['Gateway', 'HTTPRoute'];
   const replacedBy = remove.length
@@ -125,7 +105,12 @@ export async function removeOldMode(
       log(`${outcome.padEnd(10)} ${refString(r)} (api: ${from}, replaced)`);
     }
   };
-  await pause('for the gateway to receive the new routing before the old Gateway goes');
+  // After a hand-over (handOver.ts) the old Gateway is gone already: this pause lets the exact hosts arrive first.
+  await pause(
+    gateways.length
+      ? 'for the gateway to receive the new routing before the old Gateway goes'
+      : 'for the gateway to receive the new routing before the old routes and backends go',
+  );
   await remove(gateways);
   if (gateways.length && rest.length)
     await pause('for the gateway to drop the old Gateway before its routes and backends go');

@@ -17,12 +17,9 @@ import {
 } from '../../config/rules.js';
 import {
   CERT_STORAGES,
-  type CertStorage,
   KEY_TYPES,
-  type KeyType,
   LOAD_BALANCERS,
   LOAD_TARGETS,
-  type LoadBalancer,
   type LoadTarget,
   type RoutingApi,
   type VersionConfig,
@@ -44,6 +41,15 @@ export const FIRST_RUN_KEYS: readonly AnswerKey[] = [
   'api',
   'hosts',
 ];
+
+/** The questions that pick one allowed value, or yes or no: a message, and the values where there is a list. */
+const PICKS: Partial<Record<AnswerKey, { message: string; values?: readonly string[] }>> = {
+  loadBalancer: { message: 'Load balancer within a subset', values: LOAD_BALANCERS },
+  'build.enabled': { message: 'Build the image and load it into the cluster?' },
+  'gateway.httpsRedirect': { message: 'Redirect HTTP to HTTPS on HTTPS hosts?' },
+  'certs.storage': { message: 'How the gateway gets the certificates', values: CERT_STORAGES },
+  'certs.keyType': { message: 'Key type for generated certificates', values: KEY_TYPES },
+};
 
 const LOAD_CHOICE: Record<LoadTarget, string> = {
   kind: 'kind: load it into the kind cluster',
@@ -91,7 +97,7 @@ export async function askAnswers(partial: PartialConfig, opts: AskAnswersOptions
   out.certs ??= {};
   out.verify ??= {};
   out.build ??= {};
-  const { gateway, certs, verify, build } = out;
+  const { gateway, certs, verify } = out;
 
   const text = (message: string, def: string | undefined, check: (v: string) => string | undefined) =>
     ask(() => input({ message, default: def, validate: (v) => check(v.trim()) ?? true }, ctx)).then((v) =>
@@ -116,7 +122,39 @@ export async function askAnswers(partial: PartialConfig, opts: AskAnswersOptions
     );
 
   for (const key of keys) {
+    const pick = PICKS[key];
+    if (pick) {
+      // Dotted keys live one section down (certs.keyType is out.certs.keyType); the default comes from the same place.
+      const [section, field] = key.includes('.') ? (key.split('.') as [string, string]) : [undefined, key];
+      const at = (section ? out[section as keyof PartialConfig] : out) as Record<string, unknown>;
+      const fallback = (section ? base[section as keyof WizardConfig] : base) as Record<string, unknown>;
+      const def = at[field] ?? fallback[field];
+      at[field] = pick.values
+        ? await choose(pick.message, pick.values, def as string)
+        : await yesNo(pick.message, def as boolean);
+      continue;
+    }
     switch (key) {
+      case 'build.load': {
+        // Absent means "from the kube context" (kind/minikube/k3d by their context names, else push).
+        const build = out.build as NonNullable<PartialConfig['build']>;
+        const answer = await ask(() =>
+          select<LoadTarget | 'auto'>(
+            {
+              message: 'Where does the built image go?',
+              choices: [
+                { name: 'auto: a kind/minikube/k3d cluster by its context name, else push', value: 'auto' },
+                ...LOAD_TARGETS.map((t) => ({ name: LOAD_CHOICE[t], value: t })),
+              ],
+              default: build.load ?? 'auto',
+            },
+            ctx,
+          ),
+        );
+        if (answer === 'auto') delete build.load;
+        else build.load = answer;
+        break;
+      }
       case 'namespace': {
         const known = found.namespaces?.length ? ` (existing: ${shortList(found.namespaces)})` : '';
         out.namespace = await text(
@@ -138,13 +176,6 @@ export async function askAnswers(partial: PartialConfig, opts: AskAnswersOptions
         break;
       case 'versions':
         out.versions = await askVersions(out.versions ?? base.versions, text);
-        break;
-      case 'loadBalancer':
-        out.loadBalancer = await choose<LoadBalancer>(
-          'Load balancer within a subset',
-          LOAD_BALANCERS,
-          out.loadBalancer ?? base.loadBalancer,
-        );
         break;
       case 'api':
         out.api = await ask(() =>
@@ -168,31 +199,6 @@ export async function askAnswers(partial: PartialConfig, opts: AskAnswersOptions
           ),
         );
         break;
-      case 'build.enabled':
-        build.enabled = await yesNo(
-          'Build the image and load it into the cluster?',
-          build.enabled ?? base.build.enabled,
-        );
-        break;
-      case 'build.load': {
-        // Absent means "from the kube context" (kind/minikube/k3d by their context names, else push).
-        const answer = await ask(() =>
-          select<LoadTarget | 'auto'>(
-            {
-              message: 'Where does the built image go?',
-              choices: [
-                { name: 'auto: a kind/minikube/k3d cluster by its context name, else push', value: 'auto' },
-                ...LOAD_TARGETS.map((t) => ({ name: LOAD_CHOICE[t], value: t })),
-              ],
-              default: build.load ?? 'auto',
-            },
-            ctx,
-          ),
-        );
-        if (answer === 'auto') delete build.load;
-        else build.load = answer;
-        break;
-      }
       case 'gateway.name':
         gateway.name = await text('Gateway name', gateway.name ?? base.gateway.name, checkGatewayName);
         break;
@@ -216,31 +222,11 @@ export async function askAnswers(partial: PartialConfig, opts: AskAnswersOptions
           checkNamespace,
         );
         break;
-      case 'gateway.httpsRedirect':
-        gateway.httpsRedirect = await yesNo(
-          'Redirect HTTP to HTTPS on HTTPS hosts?',
-          gateway.httpsRedirect ?? base.gateway.httpsRedirect,
-        );
-        break;
       case 'hosts': {
         const versions = (out.versions ?? base.versions).map((v) => v.name);
         out.hosts = await editHosts(out.hosts ?? [], versions, { io });
         break;
       }
-      case 'certs.storage':
-        certs.storage = await choose<CertStorage>(
-          'How the gateway gets the certificates',
-          CERT_STORAGES,
-          certs.storage ?? base.certs.storage,
-        );
-        break;
-      case 'certs.keyType':
-        certs.keyType = await choose<KeyType>(
-          'Key type for generated certificates',
-          KEY_TYPES,
-          certs.keyType ?? base.certs.keyType,
-        );
-        break;
       case 'certs.validityDays':
         certs.validityDays = await ask(() =>
           number(

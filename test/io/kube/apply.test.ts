@@ -1,17 +1,13 @@
 // Server-side apply against a real kube-apiserver with the real Istio CRDs: outcomes, idempotency, dry-run,
 // field conflicts, validation errors.
+// One test writes a status as a controller would (writeStatus): an apply right after a status write must still be
+// unchanged, a moment the test has to choose, which real controllers do not let it.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KubeApiError } from '../../../src/io/kube/errors.js';
 import { buildManifests } from '../../../src/manifests/index.js';
 import type { K8sObject } from '../../../src/manifests/types.js';
-import {
-  exampleConfig,
-  fakeCerts,
-  meta,
-  skipReason,
-  useControlPlane,
-  weightedConfig,
-} from '../../support/apiserver.js';
+import { meta, skipReason, useControlPlane } from '../../support/apiserver.js';
+import { exampleConfig, fakeCerts, weightedConfig } from '../../support/configs.js';
 import { installCrds, wizardCrds } from '../../support/crds.js';
 import { writeStatus } from '../../support/gatewayStandIn.js';
 

@@ -1,5 +1,13 @@
 // Rollout wait against a real API server. There is no controller-manager or kubelet: the test plays them,
 // writing Deployment and Pod status through the status subresources, and Events, like they would.
+// The wait ending on real readiness probes runs on the real node (test/stack/flow/tutorial.test.ts and every stack
+// test's `wizard --yes`); these hand-written statuses stay for what the real tier cannot be made to show:
+// - the first progress state ("waiting for the Deployment controller to see the new spec"), which a real
+//   controller-manager passes within milliseconds: the loop's state machine, not the outcome;
+// - ImagePullBackOff with a kind cluster's `kind load` hint (kind cannot run here; the stack's node pulls from its
+//   loopback registry), CrashLoopBackOff with an exact restart count and exit code, Unschedulable, and a missing
+//   sidecar in an injection-enabled namespace (the stack runs no injection webhook and one node with room);
+// - no pods at all because no controller-manager runs (the stack always runs one), and a missing Deployment.
 import { describe, expect, it } from 'vitest';
 import { WizardError } from '../../../src/errors.js';
 import type { LiveCluster } from '../../../src/io/kube/live.js';
@@ -7,7 +15,8 @@ import { buildDeployments } from '../../../src/manifests/deployments.js';
 import type { K8sObject } from '../../../src/manifests/types.js';
 import { deployVersionsStep } from '../../../src/steps/deploy-versions.js';
 import type { ProgressInfo } from '../../../src/steps/types.js';
-import { exampleConfig, meta, skipReason, useControlPlane } from '../../support/apiserver.js';
+import { meta, skipReason, useControlPlane } from '../../support/apiserver.js';
+import { exampleConfig } from '../../support/configs.js';
 import { noExec, testContext } from '../../support/context.js';
 import { writeStatus } from '../../support/gatewayStandIn.js';
 

@@ -7,7 +7,7 @@ import {
 } from '../../../src/manifests/gatewayApi/referenceGrants.js';
 import { buildManifests } from '../../../src/manifests/index.js';
 import type { K8sObject } from '../../../src/manifests/types.js';
-import { fakeCerts } from '../fixtures.js';
+import { fakeCerts } from '../../support/configs.js';
 import { GATEWAY_API_SCENARIOS } from './scenarios.js';
 
 const s = GATEWAY_API_SCENARIOS.find((x) => x.name === 'https-redirect');

@@ -9,8 +9,8 @@ import { buildManifests } from '../../../src/manifests/index.js';
 import { redactSecrets } from '../../../src/manifests/redact.js';
 import type { K8sObject } from '../../../src/manifests/types.js';
 import { skipReason, useControlPlane } from '../../support/apiserver.js';
+import { fakeCerts } from '../../support/configs.js';
 import { GATEWAY_API_CRDS, installCrds, wizardCrds } from '../../support/crds.js';
-import { fakeCerts } from '../fixtures.js';
 import { GATEWAY_API_SCENARIOS } from './scenarios.js';
 
 let cluster: LiveCluster;

@@ -1,7 +1,8 @@
 // gateway-api mode's golden scenarios: the tutorial's three stages, then one per feature (weighted, redirect,
 // MUTUAL, wildcard, the Helm-style selector, the automated deployment, another namespace) and 120 hosts.
 import type { IstioApiVersion, WizardConfig } from '../../../src/config/types.js';
-import { httpHost, httpsHost, makeConfig, weightedHost } from '../fixtures.js';
+import { httpHost, httpsHost, weightedHost } from '../../support/configs.js';
+import { makeConfig } from '../fixtures.js';
 
 export interface GatewayApiScenario {
   name: string;

@@ -11,8 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { runWizard } from '../../support/cli.js';
+import { wizardOnStack } from '../wizardOnStack.js';
 import { enginesUnavailable } from './available.js';
 import { baseImageName, FLASK_CONTEXT } from './baseImage.js';
 import { type Docker, startDocker } from './docker.js';
@@ -56,19 +55,18 @@ describe.skipIf(skip)('build-image for real: the wizard builds with docker and p
 
   /** A run of the real binary with its own state directory; env says which engine. */
   async function wizard(build: Record<string, unknown>, image: string, env: Record<string, string>) {
-    const dir = path.join(root, `run-${++n}`);
-    mkdirSync(dir);
-    const config = {
+    const w = wizardOnStack(
+      { dir: root, kubeconfig: path.join(root, 'kubeconfig') },
+      { name: `run-${++n}`, env },
+    );
+    await w.write({
       image,
       versions: [{ name: 'v1' }, { name: 'v2' }],
       hosts: [{ name: 'flask.example1.com', protocol: 'HTTP', route: 'v2' }],
       build: { enabled: true, ...build },
-    };
-    writeFileSync(path.join(dir, 'wizard.yaml'), stringify(config));
-    const args = ['--config', path.join(dir, 'wizard.yaml'), '--yes', '--state-dir', path.join(dir, 'state')];
-    args.push('--skip', 'preflight', '--to', 'build-image', '--kubeconfig', path.join(root, 'kubeconfig'));
-    const res = await runWizard(args, { env, timeoutMs: 600_000 });
-    const state = JSON.parse(readFileSync(path.join(dir, 'state', 'state.json'), 'utf8'));
+    });
+    const res = await w.run(['--yes', '--skip', 'preflight', '--to', 'build-image']);
+    const state = JSON.parse(readFileSync(path.join(w.state, 'state.json'), 'utf8'));
     return { ...res, record: state.steps['build-image'] };
   }
 

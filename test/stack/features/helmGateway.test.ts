@@ -1,17 +1,12 @@
 // Issue 8, item 3 on the real stack: the Helm-style gateway (the istio/gateway chart's `istio: ingress` workload in
 // namespace istio-ingress, Service istio-ingress) instead of the default istio-system/istio: ingressgateway.
 // The built `wizard --yes` sets it up; its own `wizard verify` and independent curl (--cacert, never -k) agree.
-import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { runWizard } from '../../support/cli.js';
 import { pushFlaskImage } from '../engines/engines.js';
 import { stackSkipReason, useStack } from '../stack.js';
+import { curlGateway, wizardOnStack } from '../wizardOnStack.js';
 
 const skip = await stackSkipReason('the Helm-style gateway (test/stack/features)');
-const execFileP = promisify(execFile);
 
 const config = (image: string) => `namespace: default
 app: flask
@@ -45,40 +40,13 @@ describe.skipIf(skip)('the Helm-style gateway on the real stack', () => {
   it('routes HTTPS and HTTP hosts through istio-ingress/istio: ingress', async () => {
     const s = stack();
     const image = await pushFlaskImage(s.engines);
-    const file = path.join(s.dir, 'helm.yaml');
-    const state = path.join(s.dir, 'state');
-    await writeFile(file, config(image));
-    const run = await runWizard(
-      ['--config', file, '--yes', '--kubeconfig', s.kubeconfig, '--state-dir', state],
-      {
-        timeoutMs: 600_000,
-        env: s.env(),
-      },
-    );
-    expect(run.code, run.stderr.slice(-3000)).toBe(0);
-    const verify = await runWizard(
-      ['verify', '--config', file, '--kubeconfig', s.kubeconfig, '--state-dir', state],
-      {
-        timeoutMs: 300_000,
-      },
-    );
-    expect(verify.code, verify.stderr.slice(-3000)).toBe(0);
+    const w = wizardOnStack(s, { env: s.env() });
+    await w.write(config(image));
+    await w.setUp();
 
-    const https = await execFileP('curl', [
-      '-sS',
-      '--cacert',
-      path.join(state, 'certs', 'ca.crt'),
-      '--resolve',
-      `helm1.example.com:443:${s.gatewayAddress}`,
-      'https://helm1.example.com/version',
-    ]);
-    expect(https.stdout.trim()).toBe('v2');
-    const http = await execFileP('curl', [
-      '-sS',
-      '--resolve',
-      `helm2.example.com:80:${s.gatewayAddress}`,
-      'http://helm2.example.com/version',
-    ]);
-    expect(http.stdout.trim()).toBe('v1');
+    const https = await curlGateway(s.gatewayAddress, 'https://helm1.example.com/version', { ca: w.ca });
+    expect(https).toMatchObject({ exit: 0, status: 200, body: 'v2' });
+    const http = await curlGateway(s.gatewayAddress, 'http://helm2.example.com/version');
+    expect(http).toMatchObject({ exit: 0, status: 200, body: 'v1' });
   }, 900_000);
 });

@@ -2,14 +2,13 @@
 // rsa-2048, and a bring-your-own certificate (certFile/keyFile minted here with openssl). The built `wizard --yes`
 // sets it up; its own `wizard verify` and independent curl (--cacert, never -k) must agree.
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { certPaths } from '../../../src/certs/store.js';
-import { runWizard } from '../../support/cli.js';
+import { selfSignedCert } from '../../support/opensslPki.js';
 import { pushFlaskImage } from '../engines/engines.js';
 import { stackSkipReason, useStack } from '../stack.js';
+import { curlGateway, wizardOnStack } from '../wizardOnStack.js';
 
 const skip = await stackSkipReason('MUTUAL, rsa-2048 and a bring-your-own certificate (test/stack/features)');
 const execFileP = promisify(execFile);
@@ -39,64 +38,18 @@ build:
   enabled: false
 `;
 
-/** curl's exit code and body (a refused handshake is an exit code, not a throw, here). */
-async function curl(args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout } = await execFileP('curl', ['-sS', '--max-time', '10', ...args]);
-    return { code: 0, out: stdout.trim() };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, out: (err.stdout ?? '').trim() };
-  }
-}
-
 describe.skipIf(skip)('MUTUAL, rsa-2048 and a bring-your-own certificate on the real stack', () => {
   const stack = useStack();
 
   it('MUTUAL answers with the client certificate and refuses without; the RSA and BYO certificates serve', async () => {
     const s = stack();
     const image = await pushFlaskImage(s.engines);
-    const byoCert = path.join(s.dir, 'byo.crt');
-    const byoKey = path.join(s.dir, 'byo.key');
-    await execFileP('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=byo.example.com',
-      '-addext',
-      'subjectAltName=DNS:byo.example.com',
-      '-keyout',
-      byoKey,
-      '-out',
-      byoCert,
-    ]);
-    const file = path.join(s.dir, 'tls.yaml');
-    const state = path.join(s.dir, 'state');
-    await writeFile(file, config(image, byoCert, byoKey));
-    const run = await runWizard(
-      ['--config', file, '--yes', '--kubeconfig', s.kubeconfig, '--state-dir', state],
-      {
-        timeoutMs: 600_000,
-        env: s.env(),
-      },
-    );
-    expect(run.code, run.stderr.slice(-3000)).toBe(0);
-    const verify = await runWizard(
-      ['verify', '--config', file, '--kubeconfig', s.kubeconfig, '--state-dir', state],
-      {
-        timeoutMs: 300_000,
-      },
-    );
-    expect(verify.code, verify.stderr.slice(-3000)).toBe(0);
+    const w = wizardOnStack(s, { env: s.env() });
+    const { cert: byoCert, key: byoKey } = await selfSignedCert(s.dir, 'byo', 'byo.example.com');
+    await w.write(config(image, byoCert, byoKey));
+    await w.setUp();
 
-    const paths = certPaths(state, [
+    const paths = certPaths(w.state, [
       { name: 'mtls.example.com', protocol: 'HTTPS', tls: { mode: 'MUTUAL' } },
     ] as unknown as Parameters<typeof certPaths>[1]);
     const mtls = paths.hosts['mtls.example.com'];
@@ -106,35 +59,18 @@ describe.skipIf(skip)('MUTUAL, rsa-2048 and a bring-your-own certificate on the 
     expect(text).toContain('rsaEncryption');
     expect(text).toMatch(/Public-Key: \(2048 bit\)/);
 
-    const resolve = (host: string) => `${host}:443:${s.gatewayAddress}`;
-    const withClient = await curl([
-      '--cacert',
-      paths.caCert,
-      '--cert',
-      mtls.clientCert,
-      '--key',
-      mtls.clientKey,
-      '--resolve',
-      resolve('mtls.example.com'),
-      'https://mtls.example.com/version',
-    ]);
-    expect(withClient).toEqual({ code: 0, out: 'v1' });
-    const without = await curl([
-      '--cacert',
-      paths.caCert,
-      '--resolve',
-      resolve('mtls.example.com'),
-      'https://mtls.example.com/version',
-    ]);
+    const mtlsUrl = 'https://mtls.example.com/version';
+    const withClient = await curlGateway(s.gatewayAddress, mtlsUrl, {
+      ca: paths.caCert,
+      cert: mtls.clientCert,
+      key: mtls.clientKey,
+    });
+    expect(withClient).toMatchObject({ exit: 0, status: 200, body: 'v1' });
+    const without = await curlGateway(s.gatewayAddress, mtlsUrl, { ca: paths.caCert });
     // A real Envoy refuses with a TLS alert: curl reports it as 16, 35, 52, 55 or 56, never an HTTP answer.
-    expect([16, 35, 52, 55, 56]).toContain(without.code);
-    const byo = await curl([
-      '--cacert',
-      byoCert,
-      '--resolve',
-      resolve('byo.example.com'),
-      'https://byo.example.com/version',
-    ]);
-    expect(byo).toEqual({ code: 0, out: 'v2' });
+    expect([16, 35, 52, 55, 56]).toContain(without.exit);
+    expect(without.status).toBe(0);
+    const byo = await curlGateway(s.gatewayAddress, 'https://byo.example.com/version', { ca: byoCert });
+    expect(byo).toMatchObject({ exit: 0, status: 200, body: 'v2' });
   }, 900_000);
 });

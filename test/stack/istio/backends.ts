@@ -1,12 +1,12 @@
 /**
- * Backends for the gateway without a kubelet: the bundled Flask app as its image runs it (the Dockerfile's CMD from
- * a venv), bound to an address on the host end of the gateway's veth pair (the only host addresses Envoy can
- * reach), plus the objects a kubelet and the EndpointSlice controller would have made for it.
+ * A backend for the gateway without a kubelet (istio.test.ts, istiod + Envoy on a bare API server): the bundled
+ * Flask app as its image runs it (the Dockerfile's CMD from a venv), bound to an address on the host end of the
+ * gateway's veth pair (the only host addresses Envoy can reach). The wizard's own tests on istiod + Envoy run on the
+ * real node instead (stack.ts), where the kubelet runs the Deployments.
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
-import type { K8sObject } from '../../../src/manifests/types.js';
 import {
   ensureVenv,
   flaskDir,
@@ -15,7 +15,6 @@ import {
   readDockerfile,
   withLoopbackBind,
 } from '../../support/flaskApp.js';
-import { readyPodStatus } from './manifests.js';
 
 function version(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -69,52 +68,4 @@ export async function startFlaskOn(host: string, v: string, port?: number): Prom
   }
   await stop();
   throw new Error(`the Flask app ${v} did not answer on ${url}`);
-}
-
-/** A pod object for a backend process (as a Deployment's pod would look to istiod: its labels and its IP). */
-export function backendPod(
-  namespace: string,
-  name: string,
-  labels: Record<string, string>,
-  podIP: string,
-  hostIP: string,
-): { pod: K8sObject; status: Record<string, unknown> } {
-  const image = 'host-process/flask';
-  return {
-    pod: {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name, namespace, labels },
-      spec: { nodeName: 'stack-backend-host', containers: [{ name: 'app', image }] },
-    },
-    status: readyPodStatus(podIP, hostIP, image, 'app'),
-  };
-}
-
-/** The EndpointSlice the controller would make for `service` from these pods. */
-export function endpointSlice(
-  namespace: string,
-  service: string,
-  port: number,
-  pods: { name: string; ip: string }[],
-): K8sObject {
-  return {
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: {
-      name: `${service}-stack`,
-      namespace,
-      labels: {
-        'kubernetes.io/service-name': service,
-        'endpointslice.kubernetes.io/managed-by': 'stack-istio',
-      },
-    },
-    addressType: 'IPv4',
-    ports: [{ name: 'http', port, protocol: 'TCP' }],
-    endpoints: pods.map((p) => ({
-      addresses: [p.ip],
-      conditions: { ready: true },
-      targetRef: { kind: 'Pod', namespace, name: p.name },
-    })),
-  };
 }

@@ -1,9 +1,12 @@
 // Which Istio API version preflight picks, on a cluster without Istio and on one serving only v1beta1.
+// Both are clusters the real stack (Istio 1.30's CRDs, serving v1) is not; the gateway stand-in
+// (test/support/gatewayStandIn.ts) only gives preflight a gateway to find.
 import { describe, expect, it } from 'vitest';
 import { WizardError } from '../../../src/errors.js';
 import { buildManifests } from '../../../src/manifests/index.js';
 import { runPreflight } from '../../../src/steps/preflight.js';
-import { exampleConfig, fakeCerts, skipReason, useControlPlane } from '../../support/apiserver.js';
+import { skipReason, useControlPlane } from '../../support/apiserver.js';
+import { exampleConfig, fakeCerts } from '../../support/configs.js';
 import { installCrds, serveOnly, wizardCrds } from '../../support/crds.js';
 import { createGatewayStandIn } from '../../support/gatewayStandIn.js';
 

@@ -1,11 +1,14 @@
 // The config changed between two live runs (a host removed, a version renamed): the objects of the old plan that the
 // new one no longer names keep running. Preflight says which, and how to remove them.
+// The gateway stand-in (test/support/gatewayStandIn.ts) only gives preflight a gateway to find; nothing here
+// depends on a data plane or on a rollout, so the real stack would add minutes and no coverage.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildManifests } from '../../../src/manifests/index.js';
 import type { K8sObject } from '../../../src/manifests/types.js';
 import { foreignManagers } from '../../../src/steps/preflight/ownership.js';
 import { runPreflight } from '../../../src/steps/preflight.js';
-import { exampleConfig, fakeCerts, skipReason, useControlPlane } from '../../support/apiserver.js';
+import { skipReason, useControlPlane } from '../../support/apiserver.js';
+import { exampleConfig, fakeCerts } from '../../support/configs.js';
 import { installCrds, wizardCrds } from '../../support/crds.js';
 import { createGatewayStandIn } from '../../support/gatewayStandIn.js';
 
