@@ -34,6 +34,8 @@ Questions, and how to answer them up front:
   skip / quit)                          does not ask unless --step
   "Edit the answers for this step"      the step's config keys (gateway.*, certs.*, verify.* — --address,
                                         --http-port, --https-port for verify.*)
+  where the built image goes (a plan    config key build.load (kind | minikube | k3d | push | none), or an
+  that would fail offers this)          image with a registry
   resume: continue / start at / over    --from STEP, or --reset
   label the namespace for injection?    not asked with --yes (then it stays unlabelled): label it yourself,
                                         kubectl label namespace NS istio-injection=enabled

@@ -61,9 +61,36 @@ export async function askWhereToResume(
             ? `done (${st.record.mode ?? 'dry-run'}): not counted now`
             : (st.record?.status ?? 'pending');
   }
-  const choice = await askResume(state, { next: at.next, done: at.done, labels });
+  const choice = await askResume(state, {
+    next: at.next,
+    done: at.done,
+    labels,
+    origin: (await isBundledExample(state.answers))
+      ? 'the bundled example (assets/wizard.example.yaml)'
+      : undefined,
+  });
   if (choice.action === 'restart') return { kind: 'start-over' };
   return { kind: 'from', step: choice.from };
+}
+
+/** Whether saved answers are the bundled example's (a `--dry-run --yes` try-out saves those): the question says so. */
+async function isBundledExample(answers: unknown): Promise<boolean> {
+  const { exampleConfigPath } = await import('./answers.js');
+  const { loadConfig } = await import('../config/load.js');
+  try {
+    return canonical(answers) === canonical((await loadConfig(exampleConfigPath())).config);
+  } catch {
+    return false;
+  }
+}
+
+/** JSON with sorted keys, so two configs compare by content, not by key order. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)))
+      : x,
+  );
 }
 
 /**
@@ -98,6 +125,11 @@ export async function interactiveHooks(
       })
     : await createLineHooks({ validate });
   env.onCleanup(() => hooks.close());
+  if ('note' in hooks && typeof hooks.note === 'function') {
+    const { setNoteSink } = await import('./out.js');
+    setNoteSink(hooks.note as (line: string) => void);
+    env.onCleanup(() => setNoteSink(undefined));
+  }
   // A client dry-run changes nothing outside the state directory: no question before each step unless --step
   // asks for a review. A live or server dry-run keeps asking (it talks to a cluster).
   if (args.mode === 'client-dry-run' && !args.step) return { ...hooks, confirm: undefined };

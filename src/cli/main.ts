@@ -9,7 +9,7 @@ import { restoreTerminal } from '../ui/terminal.js';
 import { type CliArgs, parseCli } from './args.js';
 import { HELP } from './help.js';
 import { note } from './out.js';
-import { modeFlags, stateWritten, withModeFlags } from './rerun.js';
+import { rerunCommand, stateWritten, withModeFlags } from './rerun.js';
 
 const VERSION = '0.1.0';
 
@@ -87,8 +87,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write('\ninterrupted\n');
       process.exit(EXIT.interrupted);
     }
-    process.stderr.write(
-      `\n${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: stopping after saving the state (again to stop now)\n`,
+    // Through note(): above the live area while the Ink UI draws one. The newline ends the line the ^C echo is on.
+    note(
+      `\n${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: stopping after saving the state (again to stop now)`,
     );
   };
   process.on('SIGINT', onSignal);
@@ -111,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function report(err: unknown, args: CliArgs | undefined): number {
-  const again = (extra = '') => `\`${['wizard', ...(args ? modeFlags(args) : [])].join(' ')}${extra}\``;
+  const again = (extra = '') => rerunCommand(args, extra);
   if (err instanceof QuitError) {
     note(`stopped at ${err.step}; ${again(` --from ${err.step}`)} resumes`);
     return EXIT.ok;

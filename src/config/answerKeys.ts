@@ -8,6 +8,7 @@ export const ANSWER_KEYS = [
   'loadBalancer',
   'api',
   'build.enabled',
+  'build.load',
   'gateway.name',
   'gateway.selector',
   'gateway.workloadNamespace',

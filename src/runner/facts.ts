@@ -14,7 +14,7 @@ export function resolveFacts(config: WizardConfig, outputs: StepOutputs): RunFac
       throw new UsageError(
         'istio.apiVersion is auto, but preflight has not found which versions the cluster serves',
         [],
-        'run the preflight step (wizard --from preflight), or set istio.apiVersion in the config',
+        'run the preflight step (`wizard --from preflight`), or set istio.apiVersion in the config',
       );
     },
   };

@@ -59,8 +59,11 @@ export async function runSteps(input: RunInput): Promise<RunResult> {
 
   // "Go ahead with all remaining steps" turns the question off for the rest of the run.
   let askEach = !input.ctx.flags.yes && !!hooks.confirm;
+  // A plan known to fail is put to the person even then: going ahead would only fail (the fix is an edit away).
   const confirm = async (id: StepId, plan: StepPlan) =>
-    askEach && hooks.confirm ? await hooks.confirm(id, plan) : 'go';
+    (askEach || (plan.blocked && !input.ctx.flags.yes)) && hooks.confirm
+      ? await hooks.confirm(id, plan)
+      : 'go';
 
   for (const step of input.steps) {
     checkAborted(input.ctx.signal);

@@ -133,7 +133,7 @@ export const buildImageStep: Step<'build-image', keyof Ctx> = {
   effect: 'external',
   // Uses preflight's cluster kind when there is one; with preflight skipped, the kube context's name.
   needs: [],
-  answers: ['build.enabled', 'image'],
+  answers: ['build.enabled', 'image', 'build.load'],
 
   inputs: ({ config, outputs }) => ({
     image: config.image,
@@ -161,8 +161,18 @@ export const buildImageStep: Step<'build-image', keyof Ctx> = {
     const { found, tried } = await findTool(ctx.io.exec, config.build.tool);
     const ship = resolveShipTarget(config, ctx.outputs.preflight, ctx.io.cluster.target().context);
     notes.push(`ship: ${ship.target}${ship.cluster ? ` (${ship.cluster})` : ''} — ${ship.reason}`);
+    let blocked: StepPlan['blocked'];
     if (ship.target === 'push' && !imageRegistry(config.image)) {
       notes.push(`image ${config.image} names no registry: set an image with a registry or build.load`);
+      // Against a cluster this run would fail at the push: say so before asking to go ahead. (A client
+      // dry-run knows no cluster, so where the image would go is only a guess there: a note.)
+      if (!ctx.io.cluster.target().offline) {
+        blocked = {
+          reason: `${config.image} names no registry to push to, and ${ship.reason}: nothing could pull the image`,
+          fix: 'set build.load (kind, minikube, k3d, none) or the image registry (e.g. localhost:5000/flask:v2)',
+          keys: ['image', 'build.load'],
+        };
+      }
     }
     if (!found) {
       notes.push(
@@ -175,7 +185,7 @@ export const buildImageStep: Step<'build-image', keyof Ctx> = {
     const loader = loaderOf(commands);
     if (loader && !(await ctx.io.exec.which(loader)))
       notes.push(`${loader} is not on PATH: ${INSTALL_HINT[loader as 'kind']}`);
-    return { commands: commands.map(({ phase: _p, ...c }) => c), notes };
+    return { commands: commands.map(({ phase: _p, ...c }) => c), notes, ...(blocked ? { blocked } : {}) };
   },
 
   async run(ctx): Promise<Partial<StepOutputs>> {

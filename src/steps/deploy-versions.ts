@@ -28,15 +28,16 @@ export const deployVersionsStep: ApplyStep<'deploy-versions', 'config' | 'output
       // only to a user allowed to set it (patch on this Namespace object).
       // What preflight saw may be from an earlier run: read the label now, so a namespace labelled since (by this
       // offer or by hand) is reported unchanged and not asked about again.
+      // Found on (by preflight now, or read now) is said like any object the run leaves as it is: unchanged.
+      const offer = outputs.preflight?.sidecarInjection === false && ask;
       if (
-        outputs.preflight?.sidecarInjection === false &&
-        ask &&
-        (await injectionNow(io, config.namespace))
+        outputs.preflight?.sidecarInjection === true ||
+        (offer && (await injectionNow(io, config.namespace)))
       ) {
         log(`unchanged  Namespace/${config.namespace} sidecar injection already enabled`);
         return;
       }
-      if (outputs.preflight?.sidecarInjection === false && ask) {
+      if (offer) {
         const { allowed } = await io.cluster.accessReview({
           verb: 'patch',
           group: '',

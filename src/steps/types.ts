@@ -30,6 +30,11 @@ export interface StepPlan {
   manifests?: K8sObject[];
   commands?: PlannedCommand[];
   notes?: string[];
+  /**
+   * The plan is known to fail as answered (e.g. an image with no registry and nowhere to load it): the person is
+   * offered the answers that fix it (`keys`) instead of "Go ahead".
+   */
+  blocked?: { reason: string; fix: string; keys: AnswerKey[] };
 }
 
 export type RunMode = 'live' | 'server-dry-run' | 'client-dry-run';

@@ -20,10 +20,13 @@ export function failureMessage(report: VerifyReport): string {
   const lines = [
     `${report.failed} of ${report.checks.length} ingress checks failed against ${report.address}:`,
   ];
+  const saidNext = new Set<string>();
   for (const c of report.checks.filter((x) => !x.ok)) {
-    lines.push(`  ✗ ${c.title} (${c.url}, ${c.attempts} attempts)`);
+    lines.push(`  ✗ ${c.title} (${c.url}, ${c.attempts} attempt${c.attempts === 1 ? '' : 's'})`);
     if (c.diagnosis) lines.push(`    ${c.diagnosis}`);
-    if (c.next) lines.push(`    next: ${c.next}`);
+    // Hosts that fail the same way share one `next:` command: said once, under the first of them.
+    if (c.next && !saidNext.has(c.next)) lines.push(`    next: ${c.next}`);
+    if (c.next) saidNext.add(c.next);
   }
   return lines.join('\n');
 }
@@ -106,7 +109,7 @@ export const verifyStep: Step<'verify', keyof Ctx> = {
       throw new WizardError(
         failureMessage(report),
         1,
-        'fix the first failure above, then run: wizard verify',
+        'fix the first failure above, then run `wizard verify`',
       );
     }
     ctx.log(`all ${report.passed} checks passed in ${report.durationMs} ms`);

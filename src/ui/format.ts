@@ -104,3 +104,23 @@ export function wrapText(
   lines.push(line);
   return lines;
 }
+
+/**
+ * A step's error without the detail lines its output already showed: preflight's FAIL lines and verify's
+ * diagnosis and `next:` lines are logged as they happen and listed again in the error, which read as the same
+ * failure printed twice. The first line (what failed) always stays; a detail line goes when a shown output line
+ * says the same (equal, or — for a line long enough not to match by chance — containing it).
+ */
+export function withoutShownLines(error: string, shown: readonly string[]): string {
+  const [head = '', ...details] = error.split('\n');
+  const said = shown.map((l) => l.trim()).filter((l) => l !== '');
+  const repeated = (line: string) => {
+    const text = line.trim().replace(/^- /, '');
+    if (text === '') return false;
+    return said.some((l) => l === text || (text.length >= 20 && l.includes(text)));
+  };
+  const kept = details.filter((d) => !repeated(d));
+  if (kept.length === details.length) return error;
+  if (kept.length === 0) return `${head.replace(/:$/, '')}: see above`;
+  return [head, ...kept].join('\n');
+}

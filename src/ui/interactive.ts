@@ -49,6 +49,8 @@ export interface PromptHooks extends RunnerHooks {
 
 export interface InteractiveHooks extends PromptHooks {
   readonly session: InkSession;
+  /** A line for the person: above the live area while Ink draws, else straight to stderr. */
+  note(line: string): void;
 }
 
 /** The questions of both UIs; `show` writes the plan first when no Ink view has shown it. */
@@ -133,6 +135,10 @@ export async function createInteractiveHooks(opts: InteractiveOptions = {}): Pro
     session,
     emit,
     prompt,
+    note(line) {
+      if (session.mounted && !closed) session.print([line]);
+      else stderr.write(`${line}\n`);
+    },
     ...questions,
     confirm(id, plan) {
       session.showPlan(id, plan);

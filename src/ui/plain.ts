@@ -3,7 +3,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { StepEvent, StepId, StepPlan, StepStatus } from '../steps/types.js';
 import { colorFor } from './env.js';
-import { commandLine, describeProgress, formatDuration, STATUS_COLOR } from './format.js';
+import { commandLine, describeProgress, formatDuration, STATUS_COLOR, withoutShownLines } from './format.js';
 
 export interface PlainRendererOptions {
   /** Minimum time between two progress lines of the same step. */
@@ -32,6 +32,8 @@ export function createPlainRenderer(
 
   let order: StepId[] = [];
   const lastProgress = new Map<StepId, number>();
+  /** Each step's output lines so far: its error does not print them again. */
+  const logged = new Map<StepId, string[]>();
   const line = (text: string) => stream.write(`${text}\n`);
   const clean = (text: string) => (color ? text : stripVTControlCharacters(text));
   const tag = (id: StepId) => {
@@ -54,6 +56,7 @@ export function createPlainRenderer(
       }
       case 'step-start':
         lastProgress.delete(ev.id);
+        logged.set(ev.id, []);
         line(`${tag(ev.id)} ... ${paint('running', 'running')}`);
         return;
       case 'step-plan':
@@ -61,7 +64,9 @@ export function createPlainRenderer(
         return;
       case 'step-log':
         for (const part of ev.line.split(/\r?\n/)) {
-          if (part.trim() !== '') line(`${tag(ev.id)}: ${clean(part)}`);
+          if (part.trim() === '') continue;
+          line(`${tag(ev.id)}: ${clean(part)}`);
+          logged.get(ev.id)?.push(clean(part));
         }
         return;
       case 'step-progress': {
@@ -76,7 +81,11 @@ export function createPlainRenderer(
         const took = ev.status === 'skipped' ? '' : ` (${formatDuration(ev.durationMs)})`;
         const summary = ev.summary ? `: ${clean(ev.summary)}` : '';
         line(`${tag(ev.id)} ${paint(ev.status, ev.status)}${took}${summary}`);
-        if (ev.error) for (const part of ev.error.split('\n')) line(`${tag(ev.id)}: error: ${clean(part)}`);
+        if (ev.error) {
+          const error = withoutShownLines(clean(ev.error), logged.get(ev.id) ?? []);
+          for (const part of error.split('\n')) line(`${tag(ev.id)}: error: ${part}`);
+        }
+        logged.delete(ev.id);
         return;
       }
       case 'run-end':

@@ -24,6 +24,11 @@ export function planText(plan: StepPlan, opts: PlanTextOptions = {}): PlanText {
   // Notes and commands are what a person acts on: wrapped whole (a command with ` \` breaks, so it still pastes).
   // Only the YAML below is cut to the width; `wizard --dry-run` prints it whole.
   const wrapped: string[] = [];
+  // First, so it is never among the lines cut to fit.
+  if (plan.blocked) {
+    wrapped.push(...wrapText(`WILL FAIL: ${plan.blocked.reason}`, width));
+    wrapped.push(...wrapText(`  fix: ${plan.blocked.fix}`, width));
+  }
   for (const note of plan.notes ?? []) wrapped.push(...wrapText(`- ${note}`, width));
   for (const c of plan.commands ?? []) {
     wrapped.push(...wrapText(`$ ${commandLine(c.cmd, c.args)}`, width, { shell: true }));

@@ -77,7 +77,7 @@ function checkTlsFiles(specs: CheckSpec[]): void {
   throw new WizardError(
     `certificate files verify needs are missing: ${missing.join(', ')}${missing.some((f) => !path.isAbsolute(f)) ? ` (relative to ${process.cwd()})` : ''}`,
     1,
-    'run wizard from the directory the state was made in, or make the certificates again: wizard --from generate-certs',
+    'run wizard from the directory the state was made in, or make the certificates again with `wizard --from generate-certs`',
   );
 }
 
@@ -223,10 +223,16 @@ export async function runVerification(input: VerificationInput): Promise<VerifyR
   const specs = buildChecks({ config: input.config, certs: input.certs });
   checkTlsFiles(specs);
   const limit = Math.max(1, input.concurrency ?? 8);
+  // Hosts that fail the same way share a `next:` command: it is said once, under the first of them.
+  const saidNext = new Set<string>();
   const run = async (spec: CheckSpec) => {
     const c = await runCheck(spec, input, target, deadline);
     input.log?.(describeCheck(c));
-    if (!c.ok && c.diagnosis) input.log?.(`    ${c.diagnosis}${c.next ? `\n    next: ${c.next}` : ''}`);
+    if (!c.ok && c.diagnosis) {
+      const next = c.next && !saidNext.has(c.next) ? `\n    next: ${c.next}` : '';
+      if (c.next) saidNext.add(c.next);
+      input.log?.(`    ${c.diagnosis}${next}`);
+    }
     return c;
   };
   // Positive checks first: the negatives ("not served over HTTP") are only meaningful once the gateway serves.

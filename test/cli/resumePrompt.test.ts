@@ -85,3 +85,83 @@ it('"Start at a step I choose" past a changed step explains which input changed 
   s.keys('Enter'); // Continue at define-subsets
   expect(await s.exitCode()).toBe(0);
 });
+
+/** Presses Down until `choice` is the highlighted one (menus differ: Continue is there only when a step is left). */
+async function highlight(s: TmuxSession, choice: string): Promise<void> {
+  for (let i = 0; i < 6; i++) {
+    if (s.visible().includes(`❯ ${choice}`)) return;
+    const before = s.visible();
+    s.keys('Down');
+    const deadline = Date.now() + 5_000;
+    while (s.visible() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  }
+  await s.waitFor(`❯ ${choice}`, 1);
+}
+
+it('"Start over" forgets the answers and the progress: the first question again, every step run anew', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'wizard-start-over-'));
+  const stateDir = path.join(dir, 'state');
+  const config = path.join(dir, 'custom.yaml');
+  await writeFile(
+    config,
+    'namespace: custom-ns\nhosts:\n  - { name: custom.example.com, protocol: HTTP, route: v1 }\n',
+  );
+  expect((await runWizard(['--dry-run', '--yes', '--config', config, '--state-dir', stateDir])).code).toBe(0);
+  const before = JSON.parse(await readFile(path.join(stateDir, 'state.json'), 'utf8'));
+  expect(before.answers.namespace).toBe('custom-ns');
+
+  // No --config now: the answers would come from the state, unless "Start over" forgets them.
+  const out = path.join(dir, 'out.yaml');
+  const cmd = `cd ${JSON.stringify(REPO)} && env -u CI TERM=xterm-256color node ${JSON.stringify(WIZARD)} --dry-run --step --state-dir ${JSON.stringify(stateDir)} > ${JSON.stringify(out)}`;
+  const s = new TmuxSession(cmd, { width: 100, height: 40 });
+  sessions.push(s);
+  await s.waitFor('What now?');
+  await highlight(s, 'Start over');
+  s.keys('Enter');
+  // Asked again like a first run: the answers are gone.
+  await s.waitFor('? How should the ingress be set up?');
+  s.keys('Enter'); // the recommended setup
+  // The progress is gone too: preflight is asked for and runs again.
+  await s.waitFor('? Run preflight?');
+  s.keys('Down', 'Enter'); // Go ahead with all remaining steps
+  expect(await s.exitCode()).toBe(0);
+  expect(s.screen()).not.toMatch(/done +earlier/);
+  const after = JSON.parse(await readFile(path.join(stateDir, 'state.json'), 'utf8'));
+  expect(after.answers.namespace).toBe('default');
+  expect(after.answers.hosts.map((h: { name: string }) => h.name)).toEqual([
+    'flask.example1.com',
+    'flask.example2.com',
+  ]);
+  for (const id of ['preflight', 'verify']) {
+    expect(after.steps[id].status).toBe('done');
+    expect(Date.parse(after.steps[id].finishedAt)).toBeGreaterThan(Date.parse(before.steps[id].finishedAt));
+  }
+  const yaml = await readFile(out, 'utf8');
+  expect(yaml).toContain('flask.example1.com');
+  expect(yaml).not.toContain('custom.example.com');
+});
+
+it('a --dry-run --yes try-out does not make a later interactive run reuse the bundled example silently', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'wizard-tryout-'));
+  const stateDir = path.join(dir, 'state');
+  const tryout = await runWizard(['--dry-run', '--yes', '--state-dir', stateDir]);
+  expect(tryout.code).toBe(0);
+  expect(tryout.stderr).toContain('using the bundled example');
+  const kubeconfig = path.join(dir, 'kubeconfig');
+  await writeFile(kubeconfig, 'apiVersion: v1\nkind: Config\n');
+  // A live run on a terminal, no --config: it must ask before using those answers, and say what they are.
+  const cmd = `cd ${JSON.stringify(REPO)} && env -u CI TERM=xterm-256color node ${JSON.stringify(WIZARD)} --kubeconfig ${JSON.stringify(kubeconfig)} --state-dir ${JSON.stringify(stateDir)}`;
+  const s = new TmuxSession(cmd, { width: 120, height: 40 });
+  sessions.push(s);
+  await s.waitFor('What now?');
+  // The question is wrapped to the terminal's width: read it as one line.
+  const screen = s.screen().replace(/\n/g, '');
+  expect(screen).toContain('a client dry-run: nothing was applied');
+  expect(screen).toContain('they are the bundled example (assets/wizard.example.yaml)');
+  expect(screen).not.toContain('connecting to'); // nothing done before the answer
+  await highlight(s, 'Start over');
+  s.keys('Enter');
+  await s.waitFor('? How should the ingress be set up?');
+  s.keys('C-c');
+  expect(await s.exitCode()).toBe(130);
+});

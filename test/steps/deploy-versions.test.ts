@@ -52,4 +52,31 @@ describe.skipIf(skipReason)('sidecar injection offer', () => {
     await deployVersionsStep.run({ ...base, config: cfg, ask: undefined });
     expect((await labelsOf('shop-unattended'))['istio-injection']).toBeUndefined();
   });
+
+  it('a namespace labelled since preflight looked (or when preflight saw the label): unchanged, not asked', async () => {
+    const cfg = { ...exampleConfig(), namespace: 'shop-labelled' };
+    await deployVersionsStep.run({ ...base, config: cfg, ask: async () => true });
+    expect((await labelsOf('shop-labelled'))['istio-injection']).toBe('enabled');
+    for (const sidecarInjection of [false, true]) {
+      // false: what preflight saw before the label was set (a state from an earlier run); true: what it sees now.
+      const questions: string[] = [];
+      const logged: string[] = [];
+      const pf = { ...base.outputs.preflight, sidecarInjection } as NonNullable<
+        typeof base.outputs.preflight
+      >;
+      await deployVersionsStep.run({
+        ...base,
+        config: cfg,
+        outputs: { ...base.outputs, preflight: pf },
+        log: (l) => void logged.push(l),
+        ask: async (q) => {
+          questions.push(q);
+          return true;
+        },
+      });
+      expect(questions).toEqual([]);
+      expect(logged).toContain('unchanged  Namespace/shop-labelled sidecar injection already enabled');
+      expect(logged.some((l) => l.startsWith('labelled'))).toBe(false);
+    }
+  });
 });

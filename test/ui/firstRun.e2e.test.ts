@@ -4,7 +4,7 @@
 // command, a pasted URL offered as its host name, and Ctrl-C before any answer is complete saving nothing.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -151,5 +151,28 @@ describe('first run on a pseudo-terminal', () => {
     expect(await s.exitCode()).toBe(130);
     expect(s.screen()).toContain('interrupted: nothing was saved');
     expect(existsSync(join(dir, 'state', 'state.json'))).toBe(false);
+  }, 120_000);
+
+  it('a config host with no route, on a terminal: asks for the route (no crash) and finishes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wiz-noroute-'));
+    const config = join(dir, 'wizard.yaml');
+    await writeFile(
+      config,
+      'hosts:\n  - { name: a.example.com, protocol: HTTP }\n  - { name: b.example.com, protocol: HTTP, route: v2 }\n',
+    );
+    const s = wizardIn(dir, `--dry-run --config ${JSON.stringify(config)}`);
+    await s.waitFor('? Route a.example.com to');
+    expect(s.screen()).toContain('a.example.com has no route in the config');
+    s.keys('Down', 'Enter'); // all traffic to v2
+    await s.waitFor('? Hosts:');
+    expect(s.screen()).toContain('1. a.example.com  HTTP  → v2');
+    s.keys('Enter'); // Done (the cursor starts there)
+    expect(await s.exitCode()).toBe(0);
+    const screen = s.screen();
+    expect(screen).not.toContain('internal error');
+    expect(screen).not.toContain('TypeError');
+    expect(screen).not.toContain('? Route b.example.com'); // the file said it
+    const yaml = await readFile(join(dir, 'out.yaml'), 'utf8');
+    expect(yaml).toMatch(/hosts:\n\s+- a\.example\.com[\s\S]*subset: v2/);
   }, 120_000);
 });

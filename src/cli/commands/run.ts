@@ -11,6 +11,7 @@ import { refuseUnattended, resolveAnswers } from '../answers.js';
 import { type CliArgs, runtimeFlags } from '../args.js';
 import { createIo } from '../io.js';
 import { note } from '../out.js';
+import { eventWithModeFlags } from '../rerun.js';
 import { checkPlan, noteTarget, printManifests, summaryLines } from '../runOutput.js';
 
 export interface RunEnv {
@@ -64,9 +65,11 @@ export async function runCommand(args: CliArgs, env: RunEnv): Promise<number> {
   const io = await createIo(args, flags.mode);
   noteTarget(io.cluster.target(), flags.mode);
 
-  const hooks: RunnerHooks & { finish?(lines: string[]): Promise<void>; close?(): void } = env.interactive
+  const ui: RunnerHooks & { finish?(lines: string[]): Promise<void>; close?(): void } = env.interactive
     ? await (await import('../interactive.js')).interactiveHooks(args, env)
     : { emit: createPlainRenderer(process.stderr) };
+  // A step's hints (`wizard --from load-certs`) are shown under it: with this run's flags, like the CLI's own.
+  const hooks: typeof ui = { ...ui, emit: (ev) => ui.emit(eventWithModeFlags(ev, args)) };
   const store = openStateStore(args.stateDir, plan.state, answers.config, flags.mode);
   await store.saveAnswers(answers.config);
 

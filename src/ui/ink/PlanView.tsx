@@ -18,13 +18,16 @@ export function PlanView({
 }) {
   const { lines, hidden } = planText(plan, { width: width - 2, maxLines });
   const shown = hidden ? lines.slice(0, -1) : lines;
+  // planText puts a plan that will fail first: its "WILL FAIL" and "fix:" lines.
+  const firstOther = lines.findIndex((l) => !/^(WILL FAIL: | {2})/.test(l));
+  const blockedLines = !plan.blocked ? 0 : firstOther < 0 ? lines.length : firstOther;
   return (
     <Box flexDirection="column" marginTop={1}>
       <Tint bold color="cyan">{`Plan for ${id}:`}</Tint>
       <Box flexDirection="column" marginLeft={2}>
         {shown.map((line, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: YAML lines are positional
-          <Text key={i} wrap="truncate-end">
+          <Text key={i} wrap="truncate-end" color={plan.blocked && i < blockedLines ? 'red' : undefined}>
             {line}
           </Text>
         ))}

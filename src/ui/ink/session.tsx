@@ -4,6 +4,7 @@
 import { type Instance, render } from 'ink';
 import type { StepEvent, StepId, StepPlan } from '../../steps/types.js';
 import { App } from './App.js';
+import { LiveTerminal } from './liveTerminal.js';
 import type { SummaryData } from './Summary.js';
 import { initialState, reduce, type StepRow, type UiState, UiStore, withPrinted } from './store.js';
 
@@ -87,7 +88,9 @@ export class InkSession {
   }
 
   #mount(): void {
-    const stdout = this.#opts.stdout ?? process.stderr;
+    const real = this.#opts.stdout ?? process.stderr;
+    // Ink redraws by counting lines; LiveTerminal keeps that count true when the terminal narrows (see there).
+    const stdout = (real.isTTY ? new LiveTerminal(real) : real) as NodeJS.WriteStream;
     this.#instance = render(
       <App
         store={this.store}

@@ -1,6 +1,7 @@
 // What the Ink components show, kept outside React so the session can survive unmount/render cycles (prompts
 // need Ink gone) with the step list unchanged. A pure reducer over StepEvents plus a tiny subscribe/notify store.
 import type { ProgressInfo, StepEvent, StepId, StepPlan, StepStatus } from '../../steps/types.js';
+import { withoutShownLines } from '../format.js';
 import type { SummaryData } from './Summary.js';
 
 export interface StepRow {
@@ -93,7 +94,8 @@ export function reduce(state: UiState, ev: StepEvent): UiState {
         status: ev.status,
         durationMs: ev.durationMs,
         summary: ev.summary,
-        error: ev.error,
+        // What the shown output already says (preflight's FAIL lines, verify's diagnoses) is not said twice.
+        error: ev.error === undefined ? undefined : withoutShownLines(ev.error, shown),
         lines: shown,
         hiddenLines: lines.length - shown.length,
       };

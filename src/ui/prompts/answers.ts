@@ -19,6 +19,8 @@ import {
   CERT_STORAGES,
   KEY_TYPES,
   LOAD_BALANCERS,
+  LOAD_TARGETS,
+  type LoadTarget,
   type RoutingApi,
   type VersionConfig,
   type WizardConfig,
@@ -47,6 +49,14 @@ const PICKS: Partial<Record<AnswerKey, { message: string; values?: readonly stri
   'gateway.httpsRedirect': { message: 'Redirect HTTP to HTTPS on HTTPS hosts?' },
   'certs.storage': { message: 'How the gateway gets the certificates', values: CERT_STORAGES },
   'certs.keyType': { message: 'Key type for generated certificates', values: KEY_TYPES },
+};
+
+const LOAD_CHOICE: Record<LoadTarget, string> = {
+  kind: 'kind: load it into the kind cluster',
+  minikube: 'minikube: load it into the minikube cluster',
+  k3d: 'k3d: import it into the k3d cluster',
+  push: 'push: to the registry the image name starts with',
+  none: 'none: build only; I ship it myself',
 };
 
 /** Values discovered on the cluster (preflight), offered as defaults. */
@@ -125,6 +135,26 @@ export async function askAnswers(partial: PartialConfig, opts: AskAnswersOptions
       continue;
     }
     switch (key) {
+      case 'build.load': {
+        // Absent means "from the kube context" (kind/minikube/k3d by their context names, else push).
+        const build = out.build as NonNullable<PartialConfig['build']>;
+        const answer = await ask(() =>
+          select<LoadTarget | 'auto'>(
+            {
+              message: 'Where does the built image go?',
+              choices: [
+                { name: 'auto: a kind/minikube/k3d cluster by its context name, else push', value: 'auto' },
+                ...LOAD_TARGETS.map((t) => ({ name: LOAD_CHOICE[t], value: t })),
+              ],
+              default: build.load ?? 'auto',
+            },
+            ctx,
+          ),
+        );
+        if (answer === 'auto') delete build.load;
+        else build.load = answer;
+        break;
+      }
       case 'namespace': {
         const known = found.namespaces?.length ? ` (existing: ${shortList(found.namespaces)})` : '';
         out.namespace = await text(

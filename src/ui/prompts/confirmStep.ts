@@ -36,6 +36,7 @@ export async function confirmStep(
     const { lines } = planText(plan, { width: opts.width ?? columnsOf(ctx.output) });
     ctx.output?.write(`Plan for ${id}:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
   }
+  if (plan.blocked) return askToFix(id, plan.blocked, ctx);
   const choices: { name: string; value: ConfirmChoice; description?: string }[] = [
     { name: 'Go ahead', value: 'go' },
   ];
@@ -54,6 +55,26 @@ export async function confirmStep(
     { name: 'Quit', value: 'quit', description: `progress is saved; --from ${id} resumes here` },
   );
   return ask(() => select<ConfirmChoice>({ message: `Run ${id}?`, choices, default: 'go' }, ctx));
+}
+
+/** A plan known to fail: no "Go ahead" as if it were fine — the fix first (it edits the answers that cause it). */
+function askToFix(
+  id: StepId,
+  blocked: NonNullable<StepPlan['blocked']>,
+  ctx: ReturnType<typeof promptContext>,
+): Promise<ConfirmChoice> {
+  const choices: { name: string; value: ConfirmChoice; description?: string }[] = [
+    // "set build.load (kind, …) or the image registry (e.g. …)" → the name without the parentheses.
+    { name: `Fix it: ${blocked.fix.replace(/ \([^)]*\)/g, '')}`, value: 'edit', description: blocked.fix },
+    { name: 'Skip this step', value: 'skip', description: 'later steps that need it will refuse to run' },
+    { name: 'Quit', value: 'quit', description: `progress is saved; --from ${id} resumes here` },
+  ];
+  return ask(() =>
+    select<ConfirmChoice>(
+      { message: `${id} will fail as answered (see the plan):`, choices, default: 'edit' },
+      ctx,
+    ),
+  );
 }
 
 function columnsOf(stream: NodeJS.WritableStream | undefined): number {

@@ -24,6 +24,8 @@ export async function askResume(
     done?: number;
     /** Each step as the runner judges it now (the header's count and `wizard steps` agree with it). */
     labels?: Partial<Record<StepId, string>>;
+    /** Where the saved answers came from, when that is worth saying (the bundled example of a try-out). */
+    origin?: string;
   } = {},
 ): Promise<ResumeChoice> {
   const io = opts.io ?? {};
@@ -56,7 +58,7 @@ export async function askResume(
   const pick = await ask(() =>
     select<Pick>(
       {
-        message: `An earlier run saved its answers (${done} of ${STEP_IDS.length} steps done, last ${state.updatedAt}${state.answersMode === 'client-dry-run' ? '; a client dry-run: nothing was applied' : ''}). What now?`,
+        message: `An earlier run saved its answers (${done} of ${STEP_IDS.length} steps done, last ${state.updatedAt}${state.answersMode === 'client-dry-run' ? '; a client dry-run: nothing was applied' : ''})${opts.origin ? `: they are ${opts.origin}` : ''}. What now?`,
         choices,
         default: next ? 'continue' : 'from',
       },
