@@ -15,6 +15,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { importTs } from './lib/importTs.mjs';
 
 const run = promisify(execFile);
 const SELF = fileURLToPath(import.meta.url);
@@ -172,25 +173,6 @@ async function opensslLeaves(keyType, n, parallel) {
 
 // ---- main -----------------------------------------------------------------------------------------------------
 
-/** Bundles src/certs/ensure.ts into one temp ESM file, so the bench needs no build step. */
-async function bundleEnsure(dir) {
-  const { build } = await import('esbuild');
-  const outfile = join(dir, 'ensure.mjs');
-  await build({
-    entryPoints: [join(root, 'src/certs/ensure.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    logLevel: 'warning',
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-  });
-  return outfile;
-}
-
 async function inChild(...args) {
   const { stdout } = await run(process.execPath, [SELF, '--child', ...args.map(String)], {
     maxBuffer: 1 << 24,
@@ -201,10 +183,13 @@ async function inChild(...args) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(hosts, rounds, types) {
-  const tmp = await mkdtemp(join(tmpdir(), 'bench-certs-'));
+  // src/certs/ensure.ts bundled once, so the bench needs no build step; each child imports the bundle.
+  const { file: bundle, cleanup } = await importTs(
+    "export { ensureCerts } from './src/certs/ensure.ts';",
+    'certs',
+  );
   const rows = [];
   try {
-    const bundle = await bundleEnsure(tmp);
     for (const keyType of types) {
       const t = { wizard: [], reuse: [], selfsigned: [], seq: [], par: [] };
       for (let r = 0; r < rounds; r++) {
@@ -225,7 +210,7 @@ async function main(hosts, rounds, types) {
       row(`openssl: ${hosts} leaves, ${CORES} processes at a time`, t.par);
     }
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await cleanup();
   }
   const load = (await readFile('/proc/loadavg', 'utf8').catch(() => '?')).split(' ')[0];
   console.log(

@@ -3,31 +3,9 @@
 // plain linear pass over every host. Validation should grow like the baseline (linear), not like its square: the
 // wildcard-overlap warning once compared every host with every other (15–32 s for 10,000 hosts).
 // Usage: node bench/validate.mjs [rounds=5]   (no build needed: the module is bundled to a temp file)
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { importTs } from './lib/importTs.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rounds = Number(process.argv[2] ?? 5);
-
-async function bundle(dir) {
-  const { build } = await import('esbuild');
-  const outfile = join(dir, 'load.mjs');
-  await build({
-    entryPoints: [join(root, 'src/config/load.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    logLevel: 'warning',
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-  });
-  return outfile;
-}
 
 /** n hosts: half HTTPS, weighted routes, and a wildcard every 50 hosts covering the next 49 (the overlap check). */
 function rawConfig(n) {
@@ -57,9 +35,9 @@ function median(fn) {
   return { ms: samples[Math.floor(samples.length / 2)], value };
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'bench-validate-'));
+const { m, cleanup } = await importTs("export { validateConfig } from './src/config/load.ts';", 'validate');
 try {
-  const { validateConfig } = await import(pathToFileURL(await bundle(dir)).href);
+  const { validateConfig } = m;
   validateConfig(rawConfig(100)); // warm-up (JIT), not timed
   console.log(`config validation, median of ${rounds} rounds, node ${process.version}`);
   console.log(
@@ -75,5 +53,5 @@ try {
     );
   }
 } finally {
-  await rm(dir, { recursive: true, force: true });
+  await cleanup();
 }

@@ -8,8 +8,8 @@ import { build } from 'esbuild';
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
- * `entry` is module text relative to the repository root (`export { x } from './src/….ts';`). Returns the module
- * and a cleanup that removes the temp bundle.
+ * `entry` is module text relative to the repository root (`export { x } from './src/….ts';`). Returns the module,
+ * the bundle's file (for a child process to import) and a cleanup that removes it.
  */
 export async function importTs(entry, name) {
   const cacheDir = path.join(repo, 'node_modules', '.cache');
@@ -43,5 +43,5 @@ export async function importTs(entry, name) {
     ],
   });
   const m = await import(outfile);
-  return { m, cleanup: () => rm(tmp, { recursive: true, force: true }) };
+  return { m, file: outfile, cleanup: () => rm(tmp, { recursive: true, force: true }) };
 }
