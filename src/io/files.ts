@@ -146,17 +146,19 @@ function foreignEncoding(b: Buffer): string | undefined {
   return undefined;
 }
 
+/** The error for a file that could not be opened (both readers). */
+function openFailed(file: string, err: unknown, noFollow: boolean | undefined): FileReadError {
+  const e = err as NodeJS.ErrnoException;
+  return new FileReadError(file, openProblem(e, noFollow), e.code);
+}
+
 /** Reads a regular file of at most the kind's cap. Throws FileReadError naming the file and the problem. */
 export async function readBytes(file: string, opts: ReadOptions): Promise<Buffer> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(file, flags(opts.noFollow));
   } catch (err) {
-    throw new FileReadError(
-      file,
-      openProblem(err as NodeJS.ErrnoException, opts.noFollow),
-      (err as NodeJS.ErrnoException).code,
-    );
+    throw openFailed(file, err, opts.noFollow);
   }
   try {
     checkStat(file, await handle.stat(), opts);
@@ -187,11 +189,7 @@ export function readBytesSync(file: string, opts: ReadOptions): Buffer {
   try {
     fd = openSync(file, flags(opts.noFollow));
   } catch (err) {
-    throw new FileReadError(
-      file,
-      openProblem(err as NodeJS.ErrnoException, opts.noFollow),
-      (err as NodeJS.ErrnoException).code,
-    );
+    throw openFailed(file, err, opts.noFollow);
   }
   try {
     checkStat(file, fstatSync(fd), opts);
